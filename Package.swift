@@ -1,0 +1,26 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "DNA",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DNA", targets: ["DNA"]),
+        .library(name: "CQL", targets: ["CQL"]),
+        .executable(name: "dna", targets: ["DNACommand"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "DNA",
+            dependencies: ["CSQLite", "CLibPQ", "COpenSSL"]
+        ),
+        .target(name: "CQL"),
+        .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
+        .testTarget(name: "DNATests", dependencies: ["DNA"]),
+        .testTarget(name: "CQLTests", dependencies: ["CQL"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The CQL native protocol v4 client. See the module documentation.
+enum CQLPlaceholder {}

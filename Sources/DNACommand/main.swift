@@ -1,0 +1,2 @@
+import DNA
+print("dna")
