@@ -16,9 +16,14 @@ final class JobThread<Job: Sendable>: Sendable {
         var stopping = false
     }
 
-    private let queue = Mutex(Queue())
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
+    /// The state shared with the thread; a class so that the thread's closure can hold it.
+    private final class Core: Sendable {
+        let queue = Mutex(Queue())
+        let wakeUp = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    private let core = Core()
 
     /// Starts the thread.
     ///
@@ -26,9 +31,9 @@ final class JobThread<Job: Sendable>: Sendable {
     ///   - name: The thread's name, as shown by debuggers and `top -H`.
     ///   - handler: Called on the thread with every batch of jobs, in submission order.
     init(name: String, handler: @escaping @Sendable ([Job]) -> Void) {
-        let thread = Thread { [queue, wakeUp, finished] in
-            Self.run(queue: queue, wakeUp: wakeUp, handler: handler)
-            finished.signal()
+        let thread = Thread { [core] in
+            Self.run(core, handler: handler)
+            core.finished.signal()
         }
         thread.name = name
         thread.start()
@@ -37,7 +42,7 @@ final class JobThread<Job: Sendable>: Sendable {
     /// Queues a job. Returns `false` when the thread is stopping and the job was not queued.
     @discardableResult
     func submit(_ job: Job) -> Bool {
-        let (accepted, wake) = queue.withLock { queue -> (Bool, Bool) in
+        let (accepted, wake) = core.queue.withLock { queue -> (Bool, Bool) in
             guard !queue.stopping else {
                 return (false, false)
             }
@@ -47,7 +52,7 @@ final class JobThread<Job: Sendable>: Sendable {
             return (true, wake)
         }
         if wake {
-            wakeUp.signal()
+            core.wakeUp.signal()
         }
         return accepted
     }
@@ -56,7 +61,7 @@ final class JobThread<Job: Sendable>: Sendable {
     ///
     /// - Important: Blocks the calling thread; call it from a thread of your own or accept a short wait.
     func shutdown() {
-        let wake = queue.withLock { queue -> Bool? in
+        let wake = core.queue.withLock { queue -> Bool? in
             guard !queue.stopping else {
                 return nil
             }
@@ -69,14 +74,14 @@ final class JobThread<Job: Sendable>: Sendable {
             return
         }
         if wake {
-            wakeUp.signal()
+            core.wakeUp.signal()
         }
-        finished.wait()
+        core.finished.wait()
     }
 
-    private static func run(queue: Mutex<Queue>, wakeUp: DispatchSemaphore, handler: ([Job]) -> Void) {
+    private static func run(_ core: Core, handler: ([Job]) -> Void) {
         while true {
-            let (jobs, stop) = queue.withLock { queue -> ([Job], Bool) in
+            let (jobs, stop) = core.queue.withLock { queue -> ([Job], Bool) in
                 let jobs = queue.jobs
                 queue.jobs.removeAll(keepingCapacity: true)
                 if jobs.isEmpty && !queue.stopping {
@@ -88,7 +93,7 @@ final class JobThread<Job: Sendable>: Sendable {
                 return
             }
             if jobs.isEmpty {
-                wakeUp.wait()
+                core.wakeUp.wait()
                 continue
             }
             handler(jobs)
