@@ -60,7 +60,7 @@ extension Duration {
     }
 
     /// The duration in seconds as a floating-point number.
-    var seconds: Double {
+    var inSeconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -9,15 +9,13 @@ public final class MemoryStore: Store {
         var epoch: Int64
     }
 
-    private struct ItemKey: Hashable {
-        var module: String
-        var key: String
-    }
-
     private struct State {
         var members: [String: [NodeID: MemberRecord]] = [:]
         var directory: [ActorName: DirectoryRow] = [:]
-        var items: [ActorName: [ItemKey: [UInt8]]] = [:]
+        /// Items by actor, then module, then key.
+        var items: [ActorName: [String: [String: [UInt8]]]] = [:]
+        /// The sorted keys of each actor's modules, built by a list and dropped by the next write to the actor.
+        var sortedKeys: [ActorName: [String: [String]]] = [:]
         var closed = false
     }
 
@@ -101,19 +99,53 @@ public final class MemoryStore: Store {
     public func get(_ name: ActorName, module: String, key: String) async throws -> [UInt8]? {
         try state.withLock { state in
             try Self.checkOpen(state)
-            return state.items[name]?[ItemKey(module: module, key: key)]
+            return state.items[name]?[module]?[key]
         }
     }
 
     public func list(_ name: ActorName, module: String, query: ListQuery) async throws -> [StoredItem] {
-        let matching = try state.withLock { state in
+        try state.withLock { state in
             try Self.checkOpen(state)
-            return state.items[name, default: [:]].compactMap { entry in
-                entry.key.module == module && query.contains(entry.key.key)
-                    ? StoredItem(key: entry.key.key, value: entry.value) : nil
+            let items = state.items[name]?[module] ?? [:]
+            let keys = Self.sortedKeys(of: name, module: module, in: &state)
+            var start = Self.firstIndex(in: keys) { !KeyOrder.less($0, query.lowerBound ?? "") }
+            if let after = query.after {
+                start = max(start, Self.firstIndex(in: keys) { KeyOrder.less(after, $0) })
+            }
+            var result: [StoredItem] = []
+            var index = start
+            while index < keys.count, result.count < query.limit, query.contains(keys[index]) {
+                if let value = items[keys[index]] {
+                    result.append(StoredItem(key: keys[index], value: value))
+                }
+                index += 1
+            }
+            return result
+        }
+    }
+
+    private static func sortedKeys(of name: ActorName, module: String, in state: inout State) -> [String] {
+        if let cached = state.sortedKeys[name]?[module] {
+            return cached
+        }
+        let sorted = (state.items[name]?[module] ?? [:]).keys.sorted(by: KeyOrder.less)
+        state.sortedKeys[name, default: [:]][module] = sorted
+        return sorted
+    }
+
+    /// The first index of a sorted array at which `isAtOrAfter` holds (it must be false, then true).
+    private static func firstIndex(in keys: [String], where isAtOrAfter: (String) -> Bool) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAfter(keys[middle]) {
+                high = middle
+            } else {
+                low = middle + 1
             }
         }
-        return Array(matching.sorted { KeyOrder.less($0.key, $1.key) }.prefix(query.limit))
+        return low
     }
 
     public func mutate(_ name: ActorName, fence: Ownership, writes: [StoredWrite]) async throws {
@@ -123,13 +155,13 @@ public final class MemoryStore: Store {
                 throw DNAError(.fenced, "\(name) is no longer owned by \(fence)")
             }
             Self.apply(writes, to: &state.items[name, default: [:]])
+            state.sortedKeys[name] = nil
         }
     }
 
-    private static func apply(_ writes: [StoredWrite], to items: inout [ItemKey: [UInt8]]) {
-        items.reserveCapacity(items.count + writes.count)
+    private static func apply(_ writes: [StoredWrite], to modules: inout [String: [String: [UInt8]]]) {
         for write in writes {
-            items[ItemKey(module: write.module, key: write.key)] = write.value
+            modules[write.module, default: [:]][write.key] = write.value
         }
     }
 
