@@ -1,8 +1,10 @@
 /// A reference to one named actor, through which calls and casts reach it wherever it runs.
 ///
-/// Handles are cheap values: make one whenever needed with ``Node/actor(_:key:namespace:)``.
+/// Handles are cheap values: make one whenever needed with ``Node/actor(_:key:namespace:)``. A handle remembers
+/// the local instance it reached last, so one kept for many messages skips the registry lookup.
 public struct ActorHandle<Actor: DurableActor>: Sendable {
     let runtime: NodeRuntime
+    private let cache = InstanceCache<Actor>()
 
     /// The actor's name.
     public let name: ActorName
@@ -30,8 +32,12 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     ///   An error never hides a success: a call that failed had its writes dropped.
     public func call(_ message: Actor.Message, timeout: Duration? = nil) async throws -> Actor.Reply {
         let timeout = timeout ?? runtime.configuration.callTimeout
+        if let cached = cache.current, let reply = try await cached.callLocally(message, timeout: timeout, runInline: true) {
+            return reply
+        }
         for _ in 0..<Self.resolveAttempts {
             let (instance, created) = try runtime.instance(for: name, as: Actor.self)
+            cache.remember(instance)
             if created {
                 // The new instance is not running yet: this task activates it and runs the call.
                 return try await instance.callAsCreator(message, timeout: timeout)
@@ -48,11 +54,15 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     /// A cast that cannot be delivered (unknown type, a node that is draining, an actor that fails to start)
     /// is dropped and counted in the node's metrics.
     public func cast(_ message: Actor.Message) {
+        if let cached = cache.current, cached.cast(message) {
+            return
+        }
         for _ in 0..<Self.resolveAttempts {
             guard let (instance, created) = try? runtime.instance(for: name, as: Actor.self) else {
                 runtime.metrics.recordDroppedEvent()
                 return
             }
+            cache.remember(instance)
             if created {
                 instance.castAndStart(message)
                 return

@@ -3,10 +3,10 @@ public struct MessageBatch<Actor: DurableActor>: RandomAccessCollection {
     let run: BatchRun<Actor>
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { run.messages.count }
+    public var endIndex: Int { run.entries.count }
 
     public subscript(position: Int) -> Envelope<Actor> {
-        Envelope(message: run.messages[position], context: MessageContext(control: run, index: position))
+        Envelope(message: run.entries[position].message, context: MessageContext(control: run, index: position))
     }
 
     /// Records the reply to a call. Replies to casts are ignored.

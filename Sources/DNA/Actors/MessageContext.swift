@@ -7,7 +7,7 @@ public struct MessageContext {
     public var name: ActorName { control.name }
 
     /// Whether the event is a call, whose caller waits for the reply.
-    public var isCall: Bool { control.kinds.indices.contains(index) && control.kinds[index] == .call }
+    public var isCall: Bool { control.isCall(at: index) }
 
     /// The fencing epoch of this instance's claim.
     public var epoch: Int64 { control.epoch }
@@ -18,9 +18,7 @@ public struct MessageContext {
     /// Use it for replies that promise nothing about stored state. If the flush then fails, the caller has
     /// already heard back: that is the trade.
     public func releaseReplyBeforeFlush() {
-        if control.releaseEarly.indices.contains(index) {
-            control.releaseEarly[index] = true
-        }
+        control.releaseEarly(at: index)
     }
 
     /// The context of an info event, which has no caller.
@@ -29,21 +27,18 @@ public struct MessageContext {
     }
 }
 
-/// The kinds of event a batch holds.
-enum EventKind: UInt8 {
-    case call
-    case cast
-    case info
-}
-
-/// The per-batch bookkeeping shared by a batch's message contexts, reused from batch to batch.
+/// What a message context may ask of its batch, whatever the actor type; ``BatchRun`` implements it.
 class BatchControl {
     let name: ActorName
     var epoch: Int64 = 0
-    var kinds: [EventKind] = []
-    var releaseEarly: [Bool] = []
 
     init(name: ActorName) {
         self.name = name
     }
+
+    /// Whether the message at `index` is a call. Out-of-range indices (info events) are not.
+    func isCall(at index: Int) -> Bool { false }
+
+    /// Marks the reply of the call at `index` for release without waiting for the flush.
+    func releaseEarly(at index: Int) {}
 }

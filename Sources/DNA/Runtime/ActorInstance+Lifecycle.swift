@@ -28,7 +28,12 @@ extension ActorInstance {
         )
         do {
             let actor = try await Actor(context: context)
-            runnerIncarnation = Incarnation(actor: actor, context: context, timers: timers)
+            runnerIncarnation = Incarnation(
+                actor: actor,
+                context: context,
+                timers: timers,
+                run: BatchRun(name: name, context: context)
+            )
             runtime.metrics.recordActivation()
             return true
         } catch {

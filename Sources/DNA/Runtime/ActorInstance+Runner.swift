@@ -1,6 +1,6 @@
 extension ActorInstance {
     private enum Step {
-        case batch([Event])
+        case batch
         case stop(StopReason)
         case idle
     }
@@ -19,12 +19,15 @@ extension ActorInstance {
             }
 
             let limit = runtime.configuration.batching.limit
+            var events = runnerSpareQueue
+            runnerSpareQueue = RingBuffer()
             let step = mailbox.withLock { mailbox -> Step in
                 if handOff && firstBatchDone {
                     return Self.handOffStep(&mailbox)
                 }
                 if !mailbox.queue.isEmpty {
-                    return .batch(mailbox.queue.removeFirst(upTo: limit))
+                    mailbox.queue.move(upTo: limit, into: &events)
+                    return .batch
                 }
                 if let reason = mailbox.stopReason {
                     return .stop(reason)
@@ -36,17 +39,21 @@ extension ActorInstance {
 
             switch step {
             case .idle:
+                runnerSpareQueue = events
                 return
             case .stop(let reason):
+                runnerSpareQueue = events
                 await finishStop(reason)
                 return
-            case .batch(let events):
+            case .batch:
                 if events.isEmpty {
                     // The hand-off step found more work: a runner task now holds the token.
+                    runnerSpareQueue = events
                     startRunner()
                     return
                 }
-                await runBatch(events)
+                await runBatch(&events)
+                runnerSpareQueue = events.capacity > Self.spareQueueCapacityLimit ? RingBuffer() : events
                 firstBatchDone = true
             }
         }
@@ -59,8 +66,11 @@ extension ActorInstance {
             mailbox.idleSince = .now()
             return .idle
         }
-        return .batch([])
+        return .batch
     }
+
+    /// The largest drained queue kept for the next batch; a larger one, left by a burst, is given back.
+    private static var spareQueueCapacityLimit: Int { 16384 }
 
     private var isStopRequestedWithEmptyQueue: Bool {
         mailbox.withLock { $0.stopReason != nil && $0.queue.isEmpty }
@@ -68,15 +78,16 @@ extension ActorInstance {
 
     /// Handles one batch: the messages through the actor's batch handler, info events one by one, then one
     /// flush of everything staged, then the held replies.
-    func runBatch(_ events: [Event]) async {
+    func runBatch(_ events: inout RingBuffer<Event>) async {
         guard let incarnation = runnerIncarnation else {
             return
         }
-        let run = BatchRun<Actor>(name: name, context: incarnation.context)
+        let run = incarnation.run
+        run.reset(epoch: incarnation.context.epoch)
         runtime.metrics.recordBatch(events: events.count)
 
         do {
-            for event in events {
+            while let event = events.popFirst() {
                 switch event {
                 case .call(let message, let sink):
                     run.append(message, sink: sink)
@@ -91,6 +102,14 @@ extension ActorInstance {
         } catch {
             let failure = DNAError.wrapping(error, as: .handlerFailed, "the handler of \(name) threw")
             run.failPending(with: failure)
+            // An info event threw before the rest of the batch was read: those events belong to the failed batch.
+            while let event = events.popFirst() {
+                if case .call(_, let sink) = event {
+                    sink.complete(.failure(failure))
+                } else {
+                    runtime.metrics.recordDroppedEvent()
+                }
+            }
             runtime.logger.debug("handler failed", metadata: ["actor.name": "\(name)", "error": failure.message])
             restart(incarnation)
             return

@@ -10,7 +10,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     // @unchecked: the `runner*` state below is touched only by the holder of the run token, handed over under
     // the mailbox lock; everything else is immutable or lock-protected.
 
-    enum Event {
+    enum Event: Sendable {
         case call(Actor.Message, any ReplySink<Actor.Reply>)
         case cast(Actor.Message)
         case info(InfoEvent)
@@ -50,6 +50,8 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     var runnerOwnership: Ownership?
     var runnerIncarnation: Incarnation<Actor>?
     var runnerRestarts: [MonotonicInstant] = []
+    /// The drained queue of the last batch, kept so that the next batch reuses its storage.
+    var runnerSpareQueue = RingBuffer<Event>()
 
     /// Creates an instance in the running phase: its creator must start it with ``startRunner()`` or run it.
     init(name: ActorName, runtime: NodeRuntime, predecessor: (any AnyInstance)?) {
@@ -233,4 +235,6 @@ struct Incarnation<Actor: DurableActor> {
     let actor: Actor
     let context: ActorContext
     let timers: TimerScheduler
+    /// The batch state, reset for every batch so that its storage is reused.
+    let run: BatchRun<Actor>
 }

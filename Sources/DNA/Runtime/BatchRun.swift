@@ -1,9 +1,17 @@
 /// The state of one batch while the actor handles it: its messages, where their replies go, and the replies
 /// held back by the output gate.
 final class BatchRun<Actor: DurableActor>: BatchControl {
-    private(set) var messages: [Actor.Message] = []
-    private var sinks: [(any ReplySink<Actor.Reply>)?] = []
-    private var replied: [Bool] = []
+    /// One message and what became of its reply.
+    struct Entry {
+        var message: Actor.Message
+        /// Where the reply goes; `nil` for a cast.
+        var sink: (any ReplySink<Actor.Reply>)?
+        var replied: Bool
+        var releaseEarly = false
+    }
+
+    private(set) var entries: [Entry] = []
+    private var unreplied = 0
     private(set) var held: [(sink: any ReplySink<Actor.Reply>, reply: Actor.Reply)] = []
     private let context: ActorContext
 
@@ -13,24 +21,42 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
         self.epoch = context.epoch
     }
 
-    /// Adds a message to the batch; `sink` is `nil` for a cast.
-    func append(_ message: Actor.Message, sink: (any ReplySink<Actor.Reply>)?) {
-        messages.append(message)
-        sinks.append(sink)
-        replied.append(sink == nil)
-        kinds.append(sink == nil ? .cast : .call)
-        releaseEarly.append(false)
+    /// Empties the run for the next batch, keeping its storage unless a burst made it large.
+    func reset(epoch: Int64) {
+        self.epoch = epoch
+        entries.removeAll(keepingCapacity: entries.capacity <= 16384)
+        held.removeAll(keepingCapacity: held.capacity <= 16384)
+        unreplied = 0
     }
 
-    var isEmpty: Bool { messages.isEmpty }
+    /// Adds a message to the batch; `sink` is `nil` for a cast.
+    func append(_ message: Actor.Message, sink: (any ReplySink<Actor.Reply>)?) {
+        entries.append(Entry(message: message, sink: sink, replied: sink == nil))
+        if sink != nil {
+            unreplied += 1
+        }
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    override func isCall(at index: Int) -> Bool {
+        entries.indices.contains(index) && entries[index].sink != nil
+    }
+
+    override func releaseEarly(at index: Int) {
+        if entries.indices.contains(index) {
+            entries[index].releaseEarly = true
+        }
+    }
 
     /// Records a reply: released now when nothing is staged (or the handler asked), held otherwise.
     func reply(at index: Int, with reply: Actor.Reply) {
-        guard index >= 0, index < sinks.count, !replied[index], let sink = sinks[index] else {
+        guard entries.indices.contains(index), !entries[index].replied, let sink = entries[index].sink else {
             return
         }
-        replied[index] = true
-        if releaseEarly[index] || !context.hasStagedWrites {
+        entries[index].replied = true
+        unreplied -= 1
+        if entries[index].releaseEarly || !context.hasStagedWrites {
             sink.complete(.success(reply))
         } else {
             held.append((sink, reply))
@@ -56,20 +82,22 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
 
     /// Fails the calls the actor did not reply to.
     func failUnreplied(with error: DNAError) {
-        for index in sinks.indices where !replied[index] {
-            replied[index] = true
-            sinks[index]?.complete(.failure(error))
+        guard unreplied > 0 else {
+            return
         }
+        for index in entries.indices where !entries[index].replied {
+            entries[index].replied = true
+            entries[index].sink?.complete(.failure(error))
+        }
+        unreplied = 0
     }
 
     /// Ends a run of messages: calls without a reply fail, and the next messages start afresh. Held replies
     /// stay held until the batch's flush.
     func clearMessages() {
-        failUnreplied(with: DNAError(.internal, "the batch handler of \(name) did not reply to a call"))
-        messages.removeAll(keepingCapacity: true)
-        sinks.removeAll(keepingCapacity: true)
-        replied.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
-        releaseEarly.removeAll(keepingCapacity: true)
+        if unreplied > 0 {
+            failUnreplied(with: DNAError(.internal, "the batch handler of \(name) did not reply to a call"))
+        }
+        entries.removeAll(keepingCapacity: true)
     }
 }

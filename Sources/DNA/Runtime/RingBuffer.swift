@@ -1,7 +1,7 @@
 /// A growable first-in, first-out queue over a circular array.
 ///
 /// Appending and removing at either end are O(1) amortised; the standard library has no deque and no outside
-/// package can be used.
+/// package can be used. The capacity is a power of two so that wrapping around is a mask, not a division.
 struct RingBuffer<Element> {
     private var storage: [Element?] = []
     private var head = 0
@@ -9,11 +9,14 @@ struct RingBuffer<Element> {
 
     var isEmpty: Bool { count == 0 }
 
+    /// The number of elements the buffer holds before it must grow.
+    var capacity: Int { storage.count }
+
     mutating func append(_ element: Element) {
         if count == storage.count {
             grow()
         }
-        storage[(head + count) % storage.count] = element
+        storage[(head &+ count) & (storage.count &- 1)] = element
         count += 1
     }
 
@@ -22,31 +25,37 @@ struct RingBuffer<Element> {
             return nil
         }
         let element = storage[head].take()
-        head = (head + 1) % storage.count
+        head = (head &+ 1) & (storage.count &- 1)
         count -= 1
         return element
     }
 
-    /// Removes up to `limit` elements from the front, in order.
-    mutating func removeFirst(upTo limit: Int) -> [Element] {
-        let taken = Swift.min(limit, count)
-        var result: [Element] = []
-        result.reserveCapacity(taken)
-        for _ in 0..<taken {
+    /// Moves up to `limit` elements from the front of this buffer into the empty buffer `other`, in order.
+    ///
+    /// When everything fits, the two buffers trade places, which costs nothing however long the queue is: the
+    /// mailbox uses it to hand a whole batch to the runner while holding its lock, and the runner gives the
+    /// drained buffer back for the next batch so that neither side allocates.
+    mutating func move(upTo limit: Int, into other: inout RingBuffer) {
+        precondition(other.isEmpty, "the receiving buffer must be empty")
+        if count <= limit {
+            swap(&self, &other)
+            return
+        }
+        for _ in 0..<limit {
             if let element = popFirst() {
-                result.append(element)
+                other.append(element)
             }
         }
-        if count == 0 && storage.count > 1024 {
-            // A burst grew the queue; give the memory back once it is drained.
-            self = RingBuffer()
-        }
-        return result
     }
 
     /// Removes every element, in order.
     mutating func removeAll() -> [Element] {
-        removeFirst(upTo: count)
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        while let element = popFirst() {
+            result.append(element)
+        }
+        return result
     }
 
     private mutating func grow() {
@@ -54,10 +63,12 @@ struct RingBuffer<Element> {
         var grown: [Element?] = []
         grown.reserveCapacity(newCapacity)
         for offset in 0..<count {
-            grown.append(storage[(head + offset) % storage.count])
+            grown.append(storage[(head &+ offset) & (storage.count &- 1)].take())
         }
         grown.append(contentsOf: repeatElement(nil, count: newCapacity - count))
         storage = grown
         head = 0
     }
 }
+
+extension RingBuffer: Sendable where Element: Sendable {}

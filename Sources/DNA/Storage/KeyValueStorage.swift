@@ -202,7 +202,7 @@ public final class KeyValueStorage: StorageModule {
                 cache[key] = .some(value)
             }
         }
-        staged.removeAll(keepingCapacity: staged.count <= 4096)
+        staged.removeAll(keepingCapacity: staged.count <= 16384)
     }
 
     func discardStaged() {

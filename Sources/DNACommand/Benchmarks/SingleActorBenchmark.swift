@@ -23,6 +23,7 @@ struct SingleActorBenchmark {
         report.add("count", count)
         report.add("seconds", run.seconds)
         report.add("puts_per_second", Double(count) / run.seconds)
+        report.add("batches", run.batches)
         if let baselinePath = workspace.baselinePath {
             let baseline = try await SQLiteBaseline.upsertRows(
                 path: baselinePath,
@@ -43,6 +44,7 @@ struct SingleActorBenchmark {
         var seconds: Double
         var name: ActorName
         var verified: Bool
+        var batches: Int
     }
 
     private func runActor(store: StoreArgument) async throws -> ActorRun {
@@ -54,9 +56,11 @@ struct SingleActorBenchmark {
         for index in 0..<count {
             writer.cast(.put(key: Self.key(index), value: Self.value(index)))
         }
+
         if ProcessInfo.processInfo.environment["DNA_BENCH_DEBUG"] != nil { print("casting took", (MonotonicInstant.now() - started).inSeconds) }
         let puts = try await writer.call(.sync, timeout: .seconds(600))
         let seconds = (MonotonicInstant.now() - started).inSeconds
+        let batches = node.metrics.snapshot["batches", default: 0] - 1
         guard puts == count else {
             throw BenchmarkError("the actor saw \(puts) puts, not \(count)")
         }
@@ -65,13 +69,13 @@ struct SingleActorBenchmark {
             // Nothing outlives a memory store: read back through the node's own store before shutting down.
             let verified = try await Self.readBack(name: writer.name, store: node.store, count: count)
             await node.shutdown()
-            return ActorRun(seconds: seconds, name: writer.name, verified: verified)
+            return ActorRun(seconds: seconds, name: writer.name, verified: verified, batches: batches)
         }
         await node.shutdown()
         let fresh = try await store.open()
         let verified = try await Self.readBack(name: writer.name, store: fresh, count: count)
         await fresh.close()
-        return ActorRun(seconds: seconds, name: writer.name, verified: verified)
+        return ActorRun(seconds: seconds, name: writer.name, verified: verified, batches: batches)
     }
 
     /// Reads every item of the actor and checks that each key holds its value and nothing else is there.

@@ -147,7 +147,9 @@ extension SQLiteStore {
             upsert.bind(1, name: name)
             let delete = try connection.statement(SQLiteStatements.deleteItem)
             delete.bind(1, name: name)
-            for write in writes {
+            // Staged writes come in hash order; in key order they touch each B-tree page once, in sequence.
+            let ordered = writes.count > 1 ? writes.sorted { ($0.module, $0.key) < ($1.module, $1.key) } : writes
+            for write in ordered {
                 if let value = write.value {
                     upsert.reset()
                     upsert.bind(4, write.module)
