@@ -129,6 +129,7 @@ extension ActorInstance {
                 module.discardStaged()
             }
         }
+        runnerOwnership = nil
         await failAndStop(error)
     }
 

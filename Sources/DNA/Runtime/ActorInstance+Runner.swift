@@ -47,6 +47,10 @@ extension ActorInstance {
                     return
                 }
                 await runBatch(events)
+                guard runnerOwnership != nil else {
+                    // A fenced flush stopped the instance: it must not start again under the stale claim.
+                    return
+                }
                 firstBatchDone = true
             }
         }
