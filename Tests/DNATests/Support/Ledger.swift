@@ -33,7 +33,7 @@ final class Ledger: DurableActor {
         case recorded
     }
 
-    enum Reply: Codable, Sendable, Equatable {
+    enum Reply: Codable, Sendable, Hashable {
         case done
         case total(Int)
         case value(Int?)
