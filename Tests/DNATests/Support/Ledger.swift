@@ -86,7 +86,7 @@ final class Ledger: DurableActor {
             try entries.set(key, to: value)
             return .value(try await entries.get(key, as: Int.self))
         case .list(let prefix, let after, let limit):
-            let page = try await entries.list(prefix: prefix, after: after, limit: limit, as: Int.self)
+            let page = try await entries.list(prefix: prefix, after: after, limit: limit, as: [UInt8].self)
             return .page(keys: page.map(\.key), next: page.nextCursor)
         case .record(let number):
             recorded.append(number)
