@@ -16,7 +16,7 @@ let package = Package(
         .target(
             name: "DNA",
             dependencies: ["CSQLite", "CLibPQ", "COpenSSL"],
-            swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "CQL"),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),

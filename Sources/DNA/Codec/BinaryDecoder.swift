@@ -56,7 +56,11 @@ struct DecoderState: Decoder {
     /// Decodes the standard scalar types directly and everything else through `init(from:)`.
     func decodeLeafOrValue<Value: Decodable>(_ type: Value.Type) throws -> Value {
         if isNil {
-            throw Self.corrupt("expected \(Value.self), found nil")
+            // A nil is a value only for an optional, whose `init(from:)` reads it with `decodeNil()`.
+            guard Value.self is any OptionalDecodable.Type else {
+                throw Self.corrupt("expected \(Value.self), found nil")
+            }
+            return try Value(from: self)
         }
         switch type {
         case is String.Type: return try Self.string(from: content) as! Value  // Matched by the case.
@@ -171,3 +175,8 @@ struct ChildReader {
         return DecoderState(content: bytes[index..<index + length], isNil: false)
     }
 }
+
+/// Marks optionals, so that the decoder lets them decode a nil instead of refusing it.
+private protocol OptionalDecodable {}
+
+extension Optional: OptionalDecodable {}

@@ -12,9 +12,12 @@ enum LeafEncoding {
 
     /// The leaf form of the standard scalar types, or `nil` for anything that encodes itself.
     static func leaf<Value: Encodable>(for value: Value) -> EncodedLeaf? {
-        switch value {
+        // Matched by type, not by a cast: an empty array of any element type casts to `[UInt8]`.
+        if Value.self == [UInt8].self {
+            return .bytes(value as! [UInt8])  // The type check above makes the cast certain.
+        }
+        return switch value {
         case let value as String: .string(value)
-        case let value as [UInt8]: .bytes(value)
         case let value as Data: .bytes(Array(value))
         case let value as Bool: .bool(value)
         case let value as Int: .varint(Varint.zigzag(Int64(value)))

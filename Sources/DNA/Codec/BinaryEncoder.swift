@@ -21,7 +21,8 @@ public struct BinaryEncoder: Sendable {
             return value as! [UInt8]  // The type check above makes the cast certain.
         }
         let root = EncodingSlot()
-        try value.encode(to: EncoderState(slot: root))
+        // As a leaf, so that a top-level `Data` is written as the raw bytes the decoder reads.
+        try LeafEncoding.encode(value, into: root)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(root.contentSize)
         root.writeRoot(into: &bytes)

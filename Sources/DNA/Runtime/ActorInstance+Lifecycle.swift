@@ -134,6 +134,7 @@ extension ActorInstance {
                 module.discardStaged()
             }
         }
+        runnerOwnership = nil
         await failAndStop(error)
     }
 

@@ -54,6 +54,10 @@ extension ActorInstance {
                 }
                 await runBatch(&events)
                 runnerSpareQueue = events.capacity > Self.spareQueueCapacityLimit ? RingBuffer() : events
+                guard runnerOwnership != nil else {
+                    // A fenced flush stopped the instance: it must not start again under the stale claim.
+                    return
+                }
                 firstBatchDone = true
             }
         }

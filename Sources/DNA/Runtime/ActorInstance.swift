@@ -11,7 +11,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     // the mailbox lock; everything else is immutable or lock-protected.
 
     enum Event: Sendable {
-        case call(Actor.Message, any ReplySink<Actor.Reply>)
+        case call(Actor.Message, ReplyTarget<Actor.Reply>)
         case cast(Actor.Message)
         case info(InfoEvent)
     }
@@ -74,7 +74,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
 
     /// Queues a call whose reply goes to `sink`. Returns `false` when the instance refused it.
     func call(_ message: Actor.Message, sink: any ReplySink<Actor.Reply>) -> Bool {
-        admit(.call(message, sink), inline: false)
+        admit(.call(message, .other(sink)), inline: false)
     }
 
     /// Performs a call for a local caller, running it on the caller's task when the instance is idle.
@@ -82,7 +82,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     /// - Returns: `nil` when the instance refused the call and the caller must resolve the name again.
     func callLocally(_ message: Actor.Message, timeout: Duration, runInline: Bool) async throws -> Actor.Reply? {
         let slot = ReplySlot<Actor.Reply>()
-        let event = Event.call(message, slot)
+        let event = Event.call(message, .local(slot))
         let admission = mailbox.withLock { Self.admit(event, to: &$0, inline: runInline) }
         switch admission {
         case .refused:
@@ -100,7 +100,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     /// Performs a call on a new instance, whose run token the caller holds as its creator.
     func callAsCreator(_ message: Actor.Message, timeout: Duration) async throws -> Actor.Reply {
         let slot = ReplySlot<Actor.Reply>()
-        mailbox.withLock { $0.queue.append(.call(message, slot)) }
+        mailbox.withLock { $0.queue.append(.call(message, .local(slot))) }
         return try await runOwnCall(slot, timeout: timeout)
     }
 

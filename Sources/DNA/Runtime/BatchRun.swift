@@ -5,14 +5,14 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
     struct Entry {
         var message: Actor.Message
         /// Where the reply goes; `nil` for a cast.
-        var sink: (any ReplySink<Actor.Reply>)?
+        var sink: ReplyTarget<Actor.Reply>?
         var replied: Bool
         var releaseEarly = false
     }
 
     private(set) var entries: [Entry] = []
     private var unreplied = 0
-    private(set) var held: [(sink: any ReplySink<Actor.Reply>, reply: Actor.Reply)] = []
+    private(set) var held: [(sink: ReplyTarget<Actor.Reply>, reply: Actor.Reply)] = []
     private let context: ActorContext
 
     init(name: ActorName, context: ActorContext) {
@@ -30,7 +30,7 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
     }
 
     /// Adds a message to the batch; `sink` is `nil` for a cast.
-    func append(_ message: Actor.Message, sink: (any ReplySink<Actor.Reply>)?) {
+    func append(_ message: Actor.Message, sink: ReplyTarget<Actor.Reply>?) {
         entries.append(Entry(message: message, sink: sink, replied: sink == nil))
         if sink != nil {
             unreplied += 1

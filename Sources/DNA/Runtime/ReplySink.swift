@@ -78,3 +78,20 @@ final class ReplySlot<Reply: Sendable>: ReplySink, Expirable {
         }
     }
 }
+
+/// Where one call's reply goes. The local case names the concrete slot so that the common path calls it
+/// directly instead of through the protocol, which would run the slot's unspecialised generic code.
+enum ReplyTarget<Reply: Sendable>: Sendable {
+    case local(ReplySlot<Reply>)
+    case other(any ReplySink<Reply>)
+
+    /// Delivers the outcome to the target.
+    func complete(_ result: Result<Reply, DNAError>) {
+        switch self {
+        case .local(let slot):
+            slot.complete(result)
+        case .other(let sink):
+            sink.complete(result)
+        }
+    }
+}

@@ -24,12 +24,12 @@ final class ChatRoom: DurableActor {
 
     func receive(_ message: Message, context: MessageContext) async throws -> Reply {
         switch message {
-        case let .post(author, text):
+        case .post(let author, let text):
             seq += 1
             try log.set("msg/\(seq)", to: "\(author): \(text)")
             try log.set("seq", to: seq)
             return .posted(seq: seq)
-        case let .history(limit):
+        case .history(let limit):
             return .messages(try await log.list(prefix: "msg/", limit: limit).map(\.value))
         }
     }
