@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DNA", targets: ["DNA"]),
         .library(name: "CQL", targets: ["CQL"]),
+        .library(name: "DNANetwork", targets: ["DNANetwork"]),
         .executable(name: "dna", targets: ["DNACommand"]),
     ],
     targets: [
@@ -18,9 +19,12 @@ let package = Package(
             dependencies: ["CSQLite", "CLibPQ", "COpenSSL"]
         ),
         .target(name: "CQL"),
+        .systemLibrary(name: "CDNANetwork"),
+        .target(name: "DNANetwork", dependencies: ["CDNANetwork"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
         .testTarget(name: "DNATests", dependencies: ["DNA"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL"]),
+        .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
     ],
     swiftLanguageModes: [.v6]
 )
