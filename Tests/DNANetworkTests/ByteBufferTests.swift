@@ -2,7 +2,7 @@ import Testing
 
 @testable import DNANetwork
 
-@Suite("ByteBuffer and frame decoding")
+@Suite("ByteBuffer and frame decoding", .timeLimit(.minutes(1)))
 struct ByteBufferTests {
     @Test("reading consumes from the front; slices share bytes")
     func readAndSlice() {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import DNANetwork
 
-@Suite("EventLoop")
+@Suite("EventLoop", .timeLimit(.minutes(1)))
 struct EventLoopTests {
     @Test("execute runs jobs on the loop thread")
     func executeRunsOnLoop() async throws {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import DNANetwork
 
-@Suite("HTTP request parser without sockets")
+@Suite("HTTP request parser without sockets", .timeLimit(.minutes(1)))
 struct HTTPRequestParserTests {
     private let limits = HTTPRequestParser.Limits(
         requestLineLength: 8 << 10,

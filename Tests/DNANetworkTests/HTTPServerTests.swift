@@ -2,7 +2,7 @@ import Testing
 
 @testable import DNANetwork
 
-@Suite("HTTP server on loopback")
+@Suite("HTTP server on loopback", .timeLimit(.minutes(1)))
 struct HTTPServerTests {
     @Test("a request's method, decoded path, query and headers reach the handler")
     func requestPartsReachHandler() async throws {
@@ -221,6 +221,78 @@ struct HTTPServerTests {
                 try await HTTPClient.request(url: "http://127.0.0.1:\(port)/")
             }
             #expect(refused?.code == .connectionFailed)
+        }
+    }
+}
+
+@Suite("HTTP server lifecycle", .timeLimit(.minutes(1)))
+struct HTTPServerLifecycleTests {
+    @Test("many concurrent clients are all served")
+    func concurrentClients() async throws {
+        try await withHTTPServer { server in
+            let port = server.localAddress.port
+
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        let response = try await HTTPClient.request(url: "http://127.0.0.1:\(port)/n/\(index)")
+                        #expect(response.headers["X-Path"] == "/n/\(index)")
+                        return response.status
+                    }
+                }
+
+                var statuses: [Int] = []
+                for try await status in group {
+                    statuses.append(status)
+                }
+                #expect(statuses == Array(repeating: 200, count: 16))
+            }
+        }
+    }
+
+    @Test("shutdown closes idle keep-alive connections and ends run()")
+    func shutdownClosesConnections() async throws {
+        try await withLoopGroup { group in
+            let server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, handler: echoRequest)
+            let port = server.localAddress.port
+
+            try await withThrowingDiscardingTaskGroup { tasks in
+                tasks.addTask { await server.run() }
+
+                let closed = try await ThreadLauncher.runBlocking(name: "test-http") {
+                    let deadline = MonotonicTime.now().advanced(by: .seconds(10))
+                    let socket = try BlockingSocket.connect(host: "127.0.0.1", port: port, deadline: deadline)
+                    try socket.send(Array("GET / HTTP/1.1\r\nHost: t\r\n\r\n".utf8), deadline: deadline)
+
+                    var buffer = ByteBuffer()
+                    let response = try HTTPClient.readResponse(from: socket, buffer: &buffer, deadline: deadline)
+                    server.shutdown()
+                    _ = try socket.receiveUntilClosed(deadline: deadline)
+                    return response.status
+                }
+                #expect(closed == 200)
+            }
+            #expect(server.openConnectionCount == 0)
+        }
+    }
+
+    @Test("cancelling run() shuts the server down")
+    func cancellationShutsDown() async throws {
+        try await withLoopGroup { group in
+            let server = try HTTPServer(host: "127.0.0.1", port: 0, group: group, handler: echoRequest)
+            let port = server.localAddress.port
+
+            let running = Task { await server.run() }
+            let first = try await HTTPClient.request(url: "http://127.0.0.1:\(port)/")
+            #expect(first.status == 200)
+
+            running.cancel()
+            await running.value
+
+            let error = await #expect(throws: NetworkError.self) {
+                try await HTTPClient.request(url: "http://127.0.0.1:\(port)/", timeout: .seconds(2))
+            }
+            #expect(error?.code == .connectionFailed)
         }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import DNANetwork
 
-@Suite("TCP connections on loopback")
+@Suite("TCP connections on loopback", .timeLimit(.minutes(1)))
 struct TCPConnectionTests {
     @Test("echo round trip over IPv4, IPv6 and localhost", arguments: ["127.0.0.1", "::1", "localhost"])
     func echoRoundTrip(host: String) async throws {

@@ -112,6 +112,12 @@ final class BlockingSocket {
         }
     }
 
+    /// Gives up ownership: the caller must close the returned descriptor.
+    func detach() -> Int32 {
+        isOpen = false
+        return descriptor
+    }
+
     func close() {
         guard isOpen else {
             return

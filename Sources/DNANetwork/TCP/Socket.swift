@@ -68,7 +68,7 @@ enum Socket {
     /// Accepts one connection as a non-blocking, close-on-exec descriptor.
     ///
     /// - Returns: The descriptor and peer address, or the `errno` of the failure.
-    static func accept(_ listener: Int32) -> Result<(Int32, SocketAddress?), AcceptFailure> {
+    static func accept(_ listener: Int32) -> AcceptResult {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
@@ -85,6 +85,8 @@ enum Socket {
     struct AcceptFailure: Error {
         let errno: Int32
     }
+
+    typealias AcceptResult = Result<(Int32, SocketAddress?), AcceptFailure>
 
     /// One non-blocking `send`, retried on `EINTR`.
     static func send(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> IOResult {

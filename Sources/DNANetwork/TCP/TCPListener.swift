@@ -28,12 +28,33 @@ public final class TCPListener: Sendable {
     /// - Throws: ``NetworkError`` with code `invalidAddress` or `bindFailed`.
     /// - Important: Binding happens on the calling thread and may block for
     ///   host names that need DNS.
-    public init(
+    public convenience init(
         host: String,
         port: Int,
         group: EventLoopGroup,
         backlog: Int32 = 511,
         configuration: TCPConnection.Configuration = .init(),
+        makeHandler: @escaping @Sendable (TCPConnection) -> any TCPConnectionHandler
+    ) throws(NetworkError) {
+        try self.init(
+            host: host,
+            port: port,
+            group: group,
+            backlog: backlog,
+            configuration: configuration,
+            accept: Socket.accept,
+            makeHandler: makeHandler
+        )
+    }
+
+    /// The designated initialiser; tests pass an `accept` that fails on purpose.
+    init(
+        host: String,
+        port: Int,
+        group: EventLoopGroup,
+        backlog: Int32,
+        configuration: TCPConnection.Configuration,
+        accept: @escaping @Sendable (Int32) -> Socket.AcceptResult,
         makeHandler: @escaping @Sendable (TCPConnection) -> any TCPConnectionHandler
     ) throws(NetworkError) {
         let addresses = try SocketAddress.resolveBlocking(host: host, port: port)
@@ -50,6 +71,7 @@ public final class TCPListener: Sendable {
             loop: group.next(),
             group: group,
             configuration: configuration,
+            accept: accept,
             makeHandler: makeHandler
         )
         try acceptor.start()
@@ -105,6 +127,7 @@ private final class Acceptor: LoopSelectable, @unchecked Sendable {
     let group: EventLoopGroup
     let configuration: TCPConnection.Configuration
     let makeHandler: @Sendable (TCPConnection) -> any TCPConnectionHandler
+    let accept: @Sendable (Int32) -> Socket.AcceptResult
     let failureCount = Atomic<Int>(0)
     private let closeWaiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
 
@@ -117,8 +140,10 @@ private final class Acceptor: LoopSelectable, @unchecked Sendable {
         loop: EventLoop,
         group: EventLoopGroup,
         configuration: TCPConnection.Configuration,
+        accept: @escaping @Sendable (Int32) -> Socket.AcceptResult,
         makeHandler: @escaping @Sendable (TCPConnection) -> any TCPConnectionHandler
     ) {
+        self.accept = accept
         self.descriptor = descriptor
         self.loop = loop
         self.group = group
@@ -170,7 +195,7 @@ private final class Acceptor: LoopSelectable, @unchecked Sendable {
 
     func handleEvents(_ events: UInt32) {
         for _ in 0..<Self.acceptsPerWakeUp {
-            switch Socket.accept(descriptor) {
+            switch accept(descriptor) {
             case .success((let connection, _)):
                 hand(connection)
 
