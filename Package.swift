@@ -16,7 +16,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "DNA",
-            dependencies: ["CSQLite", "CLibPQ", "COpenSSL"]
+            dependencies: ["CSQLite", "CLibPQ", "COpenSSL"],
+            swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
         ),
         .target(name: "CQL"),
         .systemLibrary(name: "CDNANetwork"),

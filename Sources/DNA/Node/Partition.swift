@@ -1,0 +1,57 @@
+import Synchronization
+
+/// One slice of the node's actor names (by hash): the registry of their local instances.
+///
+/// The registry makes activation single-flight on the node: there is at most one accepting instance per name,
+/// and a new one is created only when the old one stopped or is stopping (it then waits for its predecessor).
+final class Partition: Sendable {
+    let index: Int
+    private let registry = Mutex<[ActorName: any AnyInstance]>([:])
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    /// The accepting instance of `name`, or a new one made by `make` (given the stopping predecessor, if any).
+    ///
+    /// - Returns: The instance and whether it was created by this call, in which case the caller holds its run
+    ///   token and must run it or start a runner.
+    /// - Throws: ``DNAError/Code/unknownActorType`` when an instance of another Swift type holds the name.
+    func instance<Actor: DurableActor>(
+        for name: ActorName,
+        make: (_ predecessor: (any AnyInstance)?) -> ActorInstance<Actor>
+    ) throws -> (instance: ActorInstance<Actor>, created: Bool) {
+        try registry.withLock { registry in
+            let existing = registry[name]
+            if let existing, existing.isAcceptingEvents {
+                guard let typed = existing as? ActorInstance<Actor> else {
+                    throw DNAError(.unknownActorType, "\(name) runs as another Swift type than \(Actor.self)")
+                }
+                return (typed, false)
+            }
+            let predecessor = existing.flatMap { $0.isStopped ? nil : $0 }
+            let created = make(predecessor)
+            registry[name] = created
+            return (created, true)
+        }
+    }
+
+    /// Removes `instance` if it is still the registered instance of its name.
+    func remove(_ instance: any AnyInstance) {
+        registry.withLock { registry in
+            if let current = registry[instance.name], current === instance {
+                registry[instance.name] = nil
+            }
+        }
+    }
+
+    /// The registered instances.
+    func instances() -> [any AnyInstance] {
+        registry.withLock { Array($0.values) }
+    }
+
+    /// How many instances are registered.
+    var count: Int {
+        registry.withLock { $0.count }
+    }
+}

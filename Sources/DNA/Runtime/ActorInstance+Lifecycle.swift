@@ -1,0 +1,187 @@
+extension ActorInstance {
+    /// Claims the name when this instance does not own it yet, then runs the actor's initialiser.
+    ///
+    /// - Returns: `false` when the instance could not start and has stopped, failing its queued events.
+    func startIncarnation() async -> Bool {
+        if runnerOwnership == nil {
+            guard await acquireOwnership() else {
+                return false
+            }
+        }
+        guard let ownership = runnerOwnership else {
+            return false
+        }
+        if let exceeded = restartLimitError() {
+            await failAndStop(exceeded)
+            return false
+        }
+
+        let timers = TimerScheduler { [weak self] event in self?.info(event) }
+        let context = ActorContext(
+            name: name,
+            ownership: ownership,
+            store: runtime.store,
+            limits: runtime.configuration.storageLimits,
+            cacheLimit: runtime.configuration.storageCacheLimit,
+            logger: runtime.logger.child(label: "dna.actor", metadata: ["actor.name": "\(name)"]),
+            timers: timers
+        )
+        do {
+            let actor = try await Actor(context: context)
+            runnerIncarnation = Incarnation(actor: actor, context: context, timers: timers)
+            runtime.metrics.recordActivation()
+            return true
+        } catch {
+            timers.cancelAll()
+            await failAndStop(DNAError.wrapping(error, as: .activationFailed, "\(name) could not start"))
+            return false
+        }
+    }
+
+    private func acquireOwnership() async -> Bool {
+        if let predecessor = runnerPredecessor {
+            // The previous instance of this name on this node may still be flushing its last writes.
+            await predecessor.waitUntilStopped()
+            runnerPredecessor = nil
+        }
+        do {
+            runnerOwnership = try await runtime.placement.acquire(name)
+            return true
+        } catch {
+            await failAndStop(DNAError.wrapping(error, as: .placementFailed, "\(name) could not be placed"))
+            return false
+        }
+    }
+
+    /// The error that stops the instance when it restarted too often, or `nil` while it may restart.
+    private func restartLimitError() -> DNAError? {
+        let intensity = runtime.configuration.restartIntensity
+        let now = MonotonicInstant.now()
+        runnerRestarts.removeAll { now - $0 > intensity.period }
+        guard runnerRestarts.count > intensity.maxRestarts else {
+            return nil
+        }
+        return DNAError(
+            .restartLimitExceeded,
+            "\(name) restarted more than \(intensity.maxRestarts) times within \(intensity.period)"
+        )
+    }
+
+    /// Ends the incarnation so that the next event starts a new one from durable state.
+    func restart(_ incarnation: Incarnation<Actor>) {
+        for module in incarnation.context.modules {
+            module.discardStaged()
+        }
+        incarnation.timers.cancelAll()
+        runnerIncarnation = nil
+        runnerRestarts.append(.now())
+        runtime.metrics.recordRestart()
+    }
+
+    /// Flushes the staged writes of all modules as one atomic unit, retrying with backoff.
+    ///
+    /// - Returns: `true` when the writes are durable. On failure the batch's pending callers got an error and
+    ///   the instance restarts (or stops, when it lost its claim).
+    func flush(_ incarnation: Incarnation<Actor>, failing run: BatchRun<Actor>?) async -> Bool {
+        guard let ownership = runnerOwnership else {
+            return false
+        }
+        var writes: [StoredWrite] = []
+        for module in incarnation.context.modules {
+            module.collectStaged(into: &writes)
+        }
+
+        let policy = runtime.configuration.flushRetry
+        var attempt = 1
+        while true {
+            do {
+                try await runtime.store.mutate(name, fence: ownership, writes: writes)
+                for module in incarnation.context.modules {
+                    module.didFlush()
+                }
+                runtime.metrics.recordFlush(writes: writes.count)
+                return true
+            } catch let error as DNAError where error.code == .fenced {
+                run?.failPending(with: error)
+                await lostOwnership(error)
+                return false
+            } catch {
+                runtime.metrics.recordFlushFailure()
+                guard attempt < policy.attempts else {
+                    let reason = DNAError.describe(error)
+                    let failure = DNAError(.flushFailed, "the writes of \(name) could not be flushed: \(reason)", underlying: error)
+                    run?.failPending(with: failure)
+                    runtime.logger.warning("flush failed, restarting", metadata: ["actor.name": "\(name)"])
+                    restart(incarnation)
+                    return false
+                }
+                try? await Task.sleep(for: policy.backoff(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// The store refused a flush because another claim superseded this one: stop at once, without hooks.
+    private func lostOwnership(_ error: DNAError) async {
+        runtime.logger.info("lost ownership", metadata: ["actor.name": "\(name)"])
+        if let incarnation = runnerIncarnation {
+            for module in incarnation.context.modules {
+                module.discardStaged()
+            }
+        }
+        await failAndStop(error)
+    }
+
+    /// Stops after the queue was worked off: the actor's stop hook, a last flush, then deregistration.
+    func finishStop(_ reason: StopReason) async {
+        if let incarnation = runnerIncarnation {
+            await incarnation.actor.willStop()
+            if incarnation.context.hasStagedWrites, !(await flush(incarnation, failing: nil)) {
+                runtime.logger.warning("writes staged while stopping were lost", metadata: ["actor.name": "\(name)"])
+            }
+            incarnation.timers.cancelAll()
+            runnerIncarnation = nil
+        }
+
+        let (finalReason, waiters) = mailbox.withLock { mailbox in
+            mailbox.phase = .stopped
+            defer { mailbox.stopWaiters.removeAll() }
+            return (mailbox.stopReason ?? reason, mailbox.stopWaiters)
+        }
+        runtime.deregister(self)
+        if finalReason == .release, let ownership = runnerOwnership {
+            do {
+                try await runtime.store.release(name, owner: ownership.node)
+            } catch {
+                runtime.logger.warning("could not release a claim", metadata: ["actor.name": "\(name)"])
+            }
+        }
+        runtime.metrics.recordStop()
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    /// Stops at once and fails every queued event with `error`.
+    func failAndStop(_ error: DNAError) async {
+        runnerIncarnation?.timers.cancelAll()
+        runnerIncarnation = nil
+        let (events, waiters) = mailbox.withLock { mailbox in
+            mailbox.phase = .stopped
+            defer { mailbox.stopWaiters.removeAll() }
+            return (mailbox.queue.removeAll(), mailbox.stopWaiters)
+        }
+        runtime.deregister(self)
+        for event in events {
+            if case .call(_, let sink) = event {
+                sink.complete(.failure(error))
+            } else {
+                runtime.metrics.recordDroppedEvent()
+            }
+        }
+        runtime.metrics.recordStop()
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import DNA
+import Foundation
+
+/// The `dna` command: benchmarks today; serving, the demo and status come with the cluster.
+@main
+enum DNACommand {
+    static let usage = """
+        usage: dna <command> [options]
+
+        commands:
+          bench single-actor|calls|activations   run a benchmark and print its figures
+          help                                    show this text
+        """
+
+    static func main() async {
+        // The work runs off the main actor: benchmarks must not pay a hop to the main thread per call.
+        exit(await run())
+    }
+
+    nonisolated static func run() async -> Int32 {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = ProcessInfo.processInfo.environment
+        let command = arguments.isEmpty ? "help" : arguments.removeFirst()
+        do {
+            let status: Int32
+            switch command {
+            case "bench":
+                status = try await BenchCommand.run(arguments, environment: environment)
+            case "help", "--help", "-h":
+                print(usage)
+                status = 0
+            default:
+                throw UsageError("unknown command \"\(command)\"")
+            }
+            return status
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("dna: \(error)\n\n\(usage)\n".utf8))
+            return 64
+        } catch {
+            FileHandle.standardError.write(Data("dna: \(error)\n".utf8))
+            return 1
+        }
+    }
+}
