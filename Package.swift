@@ -21,7 +21,7 @@ let package = Package(
         ),
         .target(name: "CQL"),
         .systemLibrary(name: "CDNANetwork"),
-        .target(name: "DNANetwork", dependencies: ["CDNANetwork"]),
+        .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
         .testTarget(name: "DNATests", dependencies: ["DNA"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL"]),
