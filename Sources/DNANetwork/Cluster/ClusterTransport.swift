@@ -125,7 +125,7 @@ public final class ClusterTransport: Sendable {
         try checkSize(payload, peer: peer)
         let channel = try channel(for: peer)
         guard !Task.isCancelled else {
-            throw ClusterTransportError(code: .cancelled, message: "the calling task was cancelled", peer: peer)
+            throw Self.cancelledError(peer)
         }
 
         let id = nextRequestID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -135,10 +135,13 @@ public final class ClusterTransport: Sendable {
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 channel.request(id: id, frame: frame, deadline: deadline, continuation: continuation)
+                // A cancel that came before the request was registered found nothing to end.
+                if Task.isCancelled {
+                    channel.complete(id, with: .failure(Self.cancelledError(peer)))
+                }
             }
         } onCancel: {
-            let error = ClusterTransportError(code: .cancelled, message: "the calling task was cancelled", peer: peer)
-            channel.complete(id, with: .failure(error))
+            channel.complete(id, with: .failure(Self.cancelledError(peer)))
         }
         return try result.get()
     }
@@ -290,6 +293,10 @@ public final class ClusterTransport: Sendable {
             throw ClusterTransportError(code: .shutDown, message: "the transport is shut down", peer: peer)
         }
         return channel
+    }
+
+    private static func cancelledError(_ peer: PeerAddress) -> ClusterTransportError {
+        ClusterTransportError(code: .cancelled, message: "the calling task was cancelled", peer: peer)
     }
 
     private func checkSize(_ payload: [UInt8], peer: PeerAddress) throws(ClusterTransportError) {
