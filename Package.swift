@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DNA", targets: ["DNA"]),
         .library(name: "CQL", targets: ["CQL"]),
+        .library(name: "DNANetwork", targets: ["DNANetwork"]),
         .executable(name: "dna", targets: ["DNACommand"]),
     ],
     targets: [
@@ -19,9 +20,12 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "CQL"),
+        .systemLibrary(name: "CDNANetwork"),
+        .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
         .testTarget(name: "DNATests", dependencies: ["DNA"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL"]),
+        .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
     ],
     swiftLanguageModes: [.v6]
 )
