@@ -17,7 +17,12 @@ let package = Package(
         .target(
             name: "DNA",
             dependencies: ["CSQLite", "CLibPQ", "COpenSSL"],
-            swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            swiftSettings: [
+                .unsafeFlags(
+                    ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
+                    .when(configuration: .release)
+                )
+            ]
         ),
         .target(name: "CQL"),
         .systemLibrary(name: "CDNANetwork"),

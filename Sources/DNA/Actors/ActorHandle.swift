@@ -32,7 +32,9 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     ///   An error never hides a success: a call that failed had its writes dropped.
     public func call(_ message: Actor.Message, timeout: Duration? = nil) async throws -> Actor.Reply {
         let timeout = timeout ?? runtime.configuration.callTimeout
-        if let cached = cache.current, let reply = try await cached.callLocally(message, timeout: timeout, runInline: true) {
+        if let cached = cache.current,
+            let reply = try await cached.callLocally(message, timeout: timeout, runInline: true)
+        {
             return reply
         }
         for _ in 0..<Self.resolveAttempts {

@@ -43,7 +43,12 @@ public struct Logger: Sendable {
     public var handler: any LogHandler
 
     /// Creates a logger.
-    public init(label: String, level: Level = .info, metadata: Metadata = [:], handler: any LogHandler = NoOpLogHandler()) {
+    public init(
+        label: String,
+        level: Level = .info,
+        metadata: Metadata = [:],
+        handler: any LogHandler = NoOpLogHandler()
+    ) {
         self.label = label
         self.level = level
         self.metadata = metadata
@@ -62,7 +67,11 @@ public struct Logger: Sendable {
     }
 
     /// Writes a record when `level` is at least the logger's level.
-    public func log(_ level: Level, _ message: @autoclosure () -> String, metadata extra: @autoclosure () -> Metadata = [:]) {
+    public func log(
+        _ level: Level,
+        _ message: @autoclosure () -> String,
+        metadata extra: @autoclosure () -> Metadata = [:]
+    ) {
         guard level >= self.level else {
             return
         }

@@ -56,7 +56,9 @@ public final class Node: Sendable {
             throw DNAError.wrapping(error, as: .storeUnavailable, "the node could not join the cluster")
         }
 
-        let node = Node(runtime: NodeRuntime(configuration: configuration, store: store, types: types, membership: membership))
+        let node = Node(
+            runtime: NodeRuntime(configuration: configuration, store: store, types: types, membership: membership)
+        )
         node.startBackgroundWork()
         node.runtime.logger.info("node started", metadata: ["store": store.description])
         return node

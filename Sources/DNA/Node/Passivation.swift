@@ -13,7 +13,9 @@ enum Passivation {
             let target = excess + configuration.maxResidentActors / 10
             victims = idle.sorted { $0.1 < $1.1 }.prefix(target).map(\.0)
         }
-        let cutoff = MonotonicInstant(nanoseconds: now.nanoseconds &- min(now.nanoseconds, configuration.idleTimeout.nanoseconds))
+        let cutoff = MonotonicInstant(
+            nanoseconds: now.nanoseconds &- min(now.nanoseconds, configuration.idleTimeout.nanoseconds)
+        )
         victims += idle.filter { $0.1 <= cutoff }.map(\.0)
 
         for victim in victims {

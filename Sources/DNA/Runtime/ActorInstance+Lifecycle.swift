@@ -114,7 +114,11 @@ extension ActorInstance {
                 runtime.metrics.recordFlushFailure()
                 guard attempt < policy.attempts else {
                     let reason = DNAError.describe(error)
-                    let failure = DNAError(.flushFailed, "the writes of \(name) could not be flushed: \(reason)", underlying: error)
+                    let failure = DNAError(
+                        .flushFailed,
+                        "the writes of \(name) could not be flushed: \(reason)",
+                        underlying: error
+                    )
                     run?.failPending(with: failure)
                     runtime.logger.warning("flush failed, restarting", metadata: ["actor.name": "\(name)"])
                     restart(incarnation)

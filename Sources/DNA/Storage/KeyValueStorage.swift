@@ -102,7 +102,9 @@ public final class KeyValueStorage: StorageModule {
 
     private func list<Value: Decodable>(_ query: ListQuery, as type: Value.Type) async throws -> KeyValuePage<Value> {
         let raw = try await listBytes(query)
-        let items = try raw.items.map { KeyValueItem(key: $0.key, value: try Self.decode(type, from: $0.value, key: $0.key)) }
+        let items = try raw.items.map {
+            KeyValueItem(key: $0.key, value: try Self.decode(type, from: $0.value, key: $0.key))
+        }
         return KeyValuePage(items: items, nextCursor: raw.nextCursor)
     }
 
@@ -166,7 +168,11 @@ public final class KeyValueStorage: StorageModule {
         do {
             bytes = try BinaryEncoder().encode(value)
         } catch {
-            throw DNAError(.decodingFailed, "the value for a key of module \(moduleName) cannot be encoded", underlying: error)
+            throw DNAError(
+                .decodingFailed,
+                "the value for a key of module \(moduleName) cannot be encoded",
+                underlying: error
+            )
         }
         try setBytes(key, to: bytes)
     }

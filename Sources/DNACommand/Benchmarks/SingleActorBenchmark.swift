@@ -48,7 +48,10 @@ struct SingleActorBenchmark {
     }
 
     private func runActor(store: StoreArgument) async throws -> ActorRun {
-        let node = try await Node.start(Node.Configuration(store: .custom(try await store.open())), actorTypes: [BenchWriter.self])
+        let node = try await Node.start(
+            Node.Configuration(store: .custom(try await store.open())),
+            actorTypes: [BenchWriter.self]
+        )
         let writer = node.actor(BenchWriter.self, key: "single")
         _ = try await writer.call(.sync)
 
@@ -57,7 +60,6 @@ struct SingleActorBenchmark {
             writer.cast(.put(key: Self.key(index), value: Self.value(index)))
         }
 
-        if ProcessInfo.processInfo.environment["DNA_BENCH_DEBUG"] != nil { print("casting took", (MonotonicInstant.now() - started).inSeconds) }
         let puts = try await writer.call(.sync, timeout: .seconds(600))
         let seconds = (MonotonicInstant.now() - started).inSeconds
         let batches = node.metrics.snapshot["batches", default: 0] - 1
@@ -84,7 +86,11 @@ struct SingleActorBenchmark {
         var seen = 0
         var cursor: String?
         repeat {
-            let page = try await store.list(name, module: BenchWriter.module, query: .prefix("", after: cursor, limit: pageSize))
+            let page = try await store.list(
+                name,
+                module: BenchWriter.module,
+                query: .prefix("", after: cursor, limit: pageSize)
+            )
             for item in page {
                 guard item.key.hasPrefix("k"), let index = Int(item.key.dropFirst()), index < count,
                     item.value == Array(value(index).utf8)

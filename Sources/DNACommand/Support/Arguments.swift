@@ -9,7 +9,8 @@ struct Arguments {
     private var used: Set<String> = []
     private let environment: [String: String]
 
-    init(_ arguments: [String], booleanFlags: Set<String> = [], environment: [String: String] = [:]) throws(UsageError) {
+    init(_ arguments: [String], booleanFlags: Set<String> = [], environment: [String: String] = [:]) throws(UsageError)
+    {
         self.environment = environment
         var index = 0
         while index < arguments.count {
@@ -100,7 +101,9 @@ struct UsageError: Error, CustomStringConvertible {
 /// Durations written as a number and a unit: `250ms`, `3s`, `2m`, `1h`, `100us`.
 enum DurationText {
     static func parse(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [
+            ("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600),
+        ]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite else {
                 return nil

@@ -14,7 +14,12 @@ public final class SQLiteStore: Store {
 
     public var description: String { "sqlite:\(path)" }
 
-    private init(path: String, writer: SQLiteWriter, writerConnection: ConnectionBox, readers: [(WorkerThread, ConnectionBox)]) {
+    private init(
+        path: String,
+        writer: SQLiteWriter,
+        writerConnection: ConnectionBox,
+        readers: [(WorkerThread, ConnectionBox)]
+    ) {
         self.path = path
         self.writer = writer
         self.writerConnection = writerConnection
@@ -29,7 +34,11 @@ public final class SQLiteStore: Store {
     ///   - readers: How many reader connections (and threads) to keep.
     /// - Throws: ``DNAError/Code/storeUnavailable`` when the file cannot be opened,
     ///   ``DNAError/Code/corruptData`` when it holds a newer schema.
-    public static func open(path: String, synchronous: SQLiteSynchronous = .full, readers: Int = 2) async throws -> SQLiteStore {
+    public static func open(
+        path: String,
+        synchronous: SQLiteSynchronous = .full,
+        readers: Int = 2
+    ) async throws -> SQLiteStore {
         let writerBox = ConnectionBox(nil)
         let setup = WorkerThread(name: "dna-sqlite-open")
         defer { setup.shutdown() }
