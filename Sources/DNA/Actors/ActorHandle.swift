@@ -9,9 +9,6 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     /// The actor's name.
     public let name: ActorName
 
-    /// How often a call or cast resolves the name again when the instance it found was stopping.
-    private static var resolveAttempts: Int { 8 }
-
     init(runtime: NodeRuntime, name: ActorName) {
         self.runtime = runtime
         self.name = name
@@ -32,47 +29,23 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     ///   An error never hides a success: a call that failed had its writes dropped.
     public func call(_ message: Actor.Message, timeout: Duration? = nil) async throws -> Actor.Reply {
         let timeout = timeout ?? runtime.configuration.callTimeout
-        if let cached = cache.current,
+        // The common case: the instance this handle reached last is local and running, and the lease holds.
+        if let cached = cache.current, runtime.lease.isValid(),
             let reply = try await cached.callLocally(message, timeout: timeout, runInline: true)
         {
             return reply
         }
-        for _ in 0..<Self.resolveAttempts {
-            let (instance, created) = try runtime.instance(for: name, as: Actor.self)
-            cache.remember(instance)
-            if created {
-                // The new instance is not running yet: this task activates it and runs the call.
-                return try await instance.callAsCreator(message, timeout: timeout)
-            }
-            if let reply = try await instance.callLocally(message, timeout: timeout, runInline: true) {
-                return reply
-            }
-        }
-        throw DNAError(.placementFailed, "\(name) kept stopping while the call tried to reach it")
+        return try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: 0, cache: cache)
     }
 
     /// Sends a message without waiting: the actor handles it later, in the order this task sent it.
     ///
-    /// A cast that cannot be delivered (unknown type, a node that is draining, an actor that fails to start)
-    /// is dropped and counted in the node's metrics.
+    /// A cast that cannot be delivered (unknown type, a node that is draining or lost its lease, an actor that
+    /// fails to start or cannot be placed) is dropped and counted in the node's metrics.
     public func cast(_ message: Actor.Message) {
-        if let cached = cache.current, cached.cast(message) {
+        if let cached = cache.current, runtime.lease.isValid(), cached.cast(message) {
             return
         }
-        for _ in 0..<Self.resolveAttempts {
-            guard let (instance, created) = try? runtime.instance(for: name, as: Actor.self) else {
-                runtime.metrics.recordDroppedEvent()
-                return
-            }
-            cache.remember(instance)
-            if created {
-                instance.castAndStart(message)
-                return
-            }
-            if instance.cast(message) {
-                return
-            }
-        }
-        runtime.metrics.recordDroppedEvent()
+        runtime.route(cast: message, to: name, as: Actor.self, hops: 0, cache: cache)
     }
 }

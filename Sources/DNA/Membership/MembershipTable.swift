@@ -9,6 +9,9 @@ struct MembershipTable: Sendable {
     enum Liveness: Equatable, Sendable {
         case alive
         case dead
+        /// No row of the node was in the last listing: it left, or it joined after that listing. Read the rows
+        /// again before judging: a node writes its row before it claims anything.
+        case unknown
     }
 
     struct Observation: Sendable {
@@ -17,16 +20,18 @@ struct MembershipTable: Sendable {
         var changedAt: MonotonicInstant
     }
 
-    let selfID: NodeID
+    private(set) var selfID: NodeID
     let deadAfter: Duration
     private(set) var observations: [NodeID: Observation] = [:]
-
-    /// Whether the table has been fed rows at least once; before that every peer counts as alive.
-    private(set) var hasObserved = false
 
     init(selfID: NodeID, leaseTimeout: Duration, deadMargin: Duration) {
         self.selfID = selfID
         self.deadAfter = leaseTimeout + deadMargin
+    }
+
+    /// Makes `node` the observer's identity, after it rejoined under a new one.
+    mutating func replaceSelf(with node: NodeID) {
+        selfID = node
     }
 
     /// Takes in a fresh listing of the cluster's rows.
@@ -40,7 +45,6 @@ struct MembershipTable: Sendable {
             }
         }
         observations = next
-        hasObserved = true
     }
 
     /// Whether `node` is alive as far as this observer can tell at `now`.
@@ -49,7 +53,7 @@ struct MembershipTable: Sendable {
             return .alive
         }
         guard let observation = observations[node] else {
-            return hasObserved ? .dead : .alive
+            return .unknown
         }
         return now - observation.changedAt > deadAfter ? .dead : .alive
     }

@@ -1,22 +1,31 @@
+import DNANetwork
 import Synchronization
 
-/// A DNA node: it runs the actors whose names it claimed and serves handles to any actor.
+/// A DNA node: it runs the actors whose names it claimed and serves handles to any actor of its cluster.
 ///
 /// ```swift
 /// let node = try await Node.start(Node.Configuration(store: .sqlite(path: "dna.db")), actorTypes: [Counter.self])
 /// let total = try await node.actor(Counter.self, key: "visits").call(1)
 /// await node.shutdown()
 /// ```
+///
+/// Nodes that share a store and a cluster name form a cluster once each has a ``TransportConfiguration``:
+/// they find each other through their heartbeat rows, and messages for an actor owned by another node are
+/// forwarded to it.
 public final class Node: Sendable {
     let runtime: NodeRuntime
-    private let background: Mutex<[Task<Void, Never>]>
+    let group: EventLoopGroup?
+    let gateway: Gateway?
+    let background = Mutex<[Task<Void, Never>]>([])
+    let peers = Mutex<Set<String>>([])
 
-    private init(runtime: NodeRuntime) {
+    private init(runtime: NodeRuntime, group: EventLoopGroup?, gateway: Gateway?) {
         self.runtime = runtime
-        self.background = Mutex([])
+        self.group = group
+        self.gateway = gateway
     }
 
-    /// This node's identity.
+    /// This node's current identity. It changes when the node loses its lease and rejoins.
     public var id: NodeID { runtime.nodeID }
 
     /// The node's counters.
@@ -28,39 +37,77 @@ public final class Node: Sendable {
     /// How many actor instances the node keeps in memory.
     public var residentActors: Int { runtime.residentCount }
 
-    /// Opens the store, joins the cluster and starts serving.
+    /// The `host:port` peers reach this node's cluster transport at, when it has one.
+    public var transportAddress: String? { runtime.link?.advertised }
+
+    /// The `host:port` the HTTP gateway is bound to, when the node has one.
+    public var gatewayAddress: String? {
+        gateway.map { PeerAddress(host: $0.localAddress.host, port: $0.localAddress.port).description }
+    }
+
+    /// Whether the node serves actors now: it holds a valid lease and is not draining.
+    public var isServing: Bool {
+        runtime.currentPhase == .serving && runtime.membership.lease.isValid()
+    }
+
+    /// Opens the store, binds the transport and the gateway, joins the cluster and starts serving.
     ///
     /// - Parameters:
     ///   - configuration: The store and the runtime's settings.
-    ///   - actorTypes: The actor types this node runs.
-    /// - Throws: ``DNAError`` when the store cannot be opened or two types share a type name.
+    ///   - actorTypes: The actor types this node runs. Every node of a cluster should run the same types.
+    /// - Throws: ``DNAError``: ``DNAError/Code/badRequest`` for an invalid configuration or two types sharing a
+    ///   type name, ``DNAError/Code/storeUnavailable`` when the store cannot be opened or the first heartbeat
+    ///   cannot be written, ``DNAError/Code/internal`` when an address cannot be bound.
     public static func start(_ configuration: Configuration, actorTypes: [any DurableActor.Type]) async throws -> Node {
+        try configuration.validate()
         var types = ActorTypeRegistry()
         for type in actorTypes {
             try types.register(type)
         }
         let store = try await openStore(configuration.store)
 
-        let record = MemberRecord(
-            cluster: configuration.cluster,
-            node: .make(),
-            address: configuration.advertisedAddress,
-            httpAddress: configuration.advertisedHTTPAddress,
-            heartbeat: 0
-        )
+        let identity = NodeID.make()
+        let record = MemberRecord(cluster: configuration.cluster, node: identity, address: "", heartbeat: 0)
         let membership = Membership(store: store, record: record, configuration: configuration)
+        let runtime = NodeRuntime(configuration: configuration, store: store, types: types, membership: membership)
+
+        var group: EventLoopGroup?
+        var gateway: Gateway?
         do {
+            if configuration.transport != nil || configuration.gateway != nil {
+                group = try EventLoopGroup(loopCount: max(1, configuration.transport?.eventLoops ?? 1))
+            }
+            if let transport = configuration.transport, let group {
+                let link = ClusterLink(
+                    configuration: transport,
+                    cluster: configuration.cluster,
+                    identity: identity,
+                    group: group
+                ) { incoming in
+                    runtime.receive(incoming)
+                }
+                runtime.link = link
+                membership.advertise(address: try await link.start(transport), httpAddress: nil)
+            }
+            if let settings = configuration.gateway, let group {
+                let bound = try Gateway(configuration: settings, runtime: runtime, group: group)
+                gateway = bound
+                let address = PeerAddress(host: bound.localAddress.host, port: bound.localAddress.port)
+                membership.advertise(address: nil, httpAddress: settings.advertise ?? address.description)
+            }
             try await membership.beat(load: 0, residentActors: 0, draining: false)
         } catch {
+            gateway?.shutdown()
+            await runtime.link?.shutdown()
+            runtime.link = nil
+            await group?.shutdown()
             await store.close()
             throw DNAError.wrapping(error, as: .storeUnavailable, "the node could not join the cluster")
         }
 
-        let node = Node(
-            runtime: NodeRuntime(configuration: configuration, store: store, types: types, membership: membership)
-        )
+        let node = Node(runtime: runtime, group: group, gateway: gateway)
         node.startBackgroundWork()
-        node.runtime.logger.info("node started", metadata: ["store": store.description])
+        runtime.logger.info("node started", metadata: ["store": store.description])
         return node
     }
 
@@ -90,20 +137,28 @@ public final class Node: Sendable {
         return ActorHandle(runtime: runtime, name: name)
     }
 
-    /// Stops serving: every resident actor finishes its queued events, flushes and stops; the node releases its
-    /// claims, leaves the cluster and closes the store.
+    /// Drains and stops: the node takes no new claims, every resident actor finishes its queued events,
+    /// flushes, stops and releases its claim (so that peers take its names over without waiting for the
+    /// lease), then the node leaves the cluster and closes its transport, gateway and store.
     public func shutdown() async {
         guard runtime.advance(to: .draining) != .stopped else {
             return
         }
+        runtime.logger.info("draining")
+        try? await runtime.membership.beat(load: 0, residentActors: runtime.residentCount, draining: true)
         await stopAllInstances(.release)
+        gateway?.shutdown()
+
         runtime.advance(to: .stopped)
-        stopBackgroundWork()
+        await stopBackgroundWork()
         do {
             try await runtime.membership.leave()
         } catch {
             runtime.logger.warning("could not remove the heartbeat row", metadata: ["error": "\(error)"])
         }
+        await runtime.link?.shutdown()
+        runtime.link = nil
+        await group?.shutdown()
         await runtime.store.close()
         runtime.logger.info("node stopped")
     }
@@ -113,64 +168,6 @@ public final class Node: Sendable {
             for instance in runtime.allInstances() {
                 group.addTask { await instance.stop(reason) }
             }
-        }
-    }
-
-    // MARK: Background work
-
-    private func startBackgroundWork() {
-        let runtime = self.runtime
-        let tasks = [
-            Task { await Self.heartbeatLoop(runtime) },
-            Task { await Self.timeoutLoop(runtime) },
-            Task { await Self.passivationLoop(runtime) },
-        ]
-        background.withLock { $0 = tasks }
-    }
-
-    private func stopBackgroundWork() {
-        let tasks = background.withLock { tasks in
-            defer { tasks.removeAll() }
-            return tasks
-        }
-        for task in tasks {
-            task.cancel()
-        }
-    }
-
-    private static func heartbeatLoop(_ runtime: NodeRuntime) async {
-        while !Task.isCancelled {
-            guard (try? await Task.sleep(for: runtime.configuration.heartbeatInterval)) != nil else {
-                return
-            }
-            do {
-                try await runtime.membership.beat(
-                    load: 0,
-                    residentActors: runtime.residentCount,
-                    draining: runtime.currentPhase != .serving
-                )
-            } catch {
-                runtime.logger.warning("heartbeat failed", metadata: ["error": DNAError.describe(error)])
-            }
-        }
-    }
-
-    private static func timeoutLoop(_ runtime: NodeRuntime) async {
-        while !Task.isCancelled {
-            guard (try? await Task.sleep(for: runtime.timeouts.tick)) != nil else {
-                return
-            }
-            runtime.timeouts.sweep(now: .now())
-        }
-    }
-
-    private static func passivationLoop(_ runtime: NodeRuntime) async {
-        let interval = max(.milliseconds(50), min(runtime.configuration.idleTimeout / 4, .seconds(5)))
-        while !Task.isCancelled {
-            guard (try? await Task.sleep(for: interval)) != nil else {
-                return
-            }
-            await Passivation.sweep(runtime, now: .now())
         }
     }
 }

@@ -145,11 +145,15 @@ extension Node {
         /// Peers declare a node dead only after `leaseTimeout + deadMargin` without a heartbeat change.
         public var deadMargin: Duration
 
-        /// The address peers use to reach this node, written in its heartbeat row.
-        public var advertisedAddress: String
+        /// How the node reaches its peers; `nil` for a node without a cluster transport, which serves only the
+        /// names it owns itself.
+        public var transport: TransportConfiguration?
 
-        /// The address of this node's HTTP gateway, written in its heartbeat row.
-        public var advertisedHTTPAddress: String
+        /// The HTTP gateway the node serves, if any.
+        public var gateway: GatewayConfiguration?
+
+        /// Where names that nobody owns are claimed.
+        public var placement: PlacementPolicy
 
         /// Where the node's logs go.
         public var logger: Logger
@@ -172,9 +176,33 @@ extension Node {
             self.heartbeatInterval = .seconds(1)
             self.leaseTimeout = .seconds(6)
             self.deadMargin = .seconds(3)
-            self.advertisedAddress = ""
-            self.advertisedHTTPAddress = ""
+            self.transport = nil
+            self.gateway = nil
+            self.placement = .local
             self.logger = .disabled
+        }
+    }
+}
+
+extension Node.Configuration {
+    /// Checks the settings that must agree with each other.
+    ///
+    /// - Throws: ``DNAError/Code/badRequest`` naming the first setting that is out of bounds.
+    func validate() throws {
+        guard heartbeatInterval > .zero else {
+            throw DNAError(.badRequest, "the heartbeat interval must be positive")
+        }
+        guard leaseTimeout >= heartbeatInterval * 2 else {
+            throw DNAError(.badRequest, "the lease timeout must be at least twice the heartbeat interval")
+        }
+        guard deadMargin > .zero else {
+            throw DNAError(.badRequest, "the dead margin must be positive")
+        }
+        guard callTimeout > .zero, idleTimeout > .zero else {
+            throw DNAError(.badRequest, "the call and idle timeouts must be positive")
+        }
+        guard maxResidentActors > 0, partitions > 0 else {
+            throw DNAError(.badRequest, "the resident bound and the partition count must be positive")
         }
     }
 }

@@ -11,6 +11,8 @@ public final class NodeMetrics: Sendable {
     private let flushedWrites = Atomic<Int>(0)
     private let flushFailures = Atomic<Int>(0)
     private let droppedEvents = Atomic<Int>(0)
+    private let malformedMessages = Atomic<Int>(0)
+    private let fences = Atomic<Int>(0)
 
     init() {}
 
@@ -19,6 +21,8 @@ public final class NodeMetrics: Sendable {
     func recordRestart() { restarts.add(1, ordering: .relaxed) }
     func recordFlushFailure() { flushFailures.add(1, ordering: .relaxed) }
     func recordDroppedEvent() { droppedEvents.add(1, ordering: .relaxed) }
+    func recordMalformedMessage() { malformedMessages.add(1, ordering: .relaxed) }
+    func recordFence() { fences.add(1, ordering: .relaxed) }
 
     func recordBatch(events count: Int) {
         batches.add(1, ordering: .relaxed)
@@ -42,6 +46,8 @@ public final class NodeMetrics: Sendable {
             "flushed_writes": flushedWrites.load(ordering: .relaxed),
             "flush_failures": flushFailures.load(ordering: .relaxed),
             "dropped_events": droppedEvents.load(ordering: .relaxed),
+            "malformed_messages": malformedMessages.load(ordering: .relaxed),
+            "lease_losses": fences.load(ordering: .relaxed),
         ]
     }
 }

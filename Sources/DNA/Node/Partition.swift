@@ -36,6 +36,16 @@ final class Partition: Sendable {
         }
     }
 
+    /// The registered instance of `name` if it accepts events.
+    func existing(_ name: ActorName) -> (any AnyInstance)? {
+        registry.withLock { registry in
+            guard let instance = registry[name], instance.isAcceptingEvents else {
+                return nil
+            }
+            return instance
+        }
+    }
+
     /// Removes `instance` if it is still the registered instance of its name.
     func remove(_ instance: any AnyInstance) {
         registry.withLock { registry in

@@ -3,8 +3,16 @@ extension ActorInstance {
     ///
     /// - Returns: `false` when the instance could not start and has stopped, failing its queued events.
     func startIncarnation() async -> Bool {
+        if let predecessor = runnerPredecessor {
+            // The previous instance of this name on this node may still be flushing its last writes.
+            await predecessor.waitUntilStopped()
+            runnerPredecessor = nil
+        }
         if runnerOwnership == nil {
-            guard await acquireOwnership() else {
+            do {
+                runnerOwnership = try await runtime.claimForActivation(name)
+            } catch {
+                await failAndStop(DNAError.wrapping(error, as: .placementFailed, "\(name) could not be placed"))
                 return false
             }
         }
@@ -35,25 +43,14 @@ extension ActorInstance {
                 run: BatchRun(name: name, context: context)
             )
             runtime.metrics.recordActivation()
+            runtime.logger.debug(
+                "activated",
+                metadata: ["actor.name": "\(name)", "actor.epoch": "\(ownership.epoch)"]
+            )
             return true
         } catch {
             timers.cancelAll()
             await failAndStop(DNAError.wrapping(error, as: .activationFailed, "\(name) could not start"))
-            return false
-        }
-    }
-
-    private func acquireOwnership() async -> Bool {
-        if let predecessor = runnerPredecessor {
-            // The previous instance of this name on this node may still be flushing its last writes.
-            await predecessor.waitUntilStopped()
-            runnerPredecessor = nil
-        }
-        do {
-            runnerOwnership = try await runtime.placement.acquire(name)
-            return true
-        } catch {
-            await failAndStop(DNAError.wrapping(error, as: .placementFailed, "\(name) could not be placed"))
             return false
         }
     }
@@ -86,6 +83,9 @@ extension ActorInstance {
     /// The store refused a flush because another claim superseded this one: stop at once, without hooks.
     func lostOwnership(_ error: DNAError) async {
         runtime.logger.info("lost ownership", metadata: ["actor.name": "\(name)"])
+        if let stale = runnerOwnership {
+            runtime.directory.forget(name, ifStill: stale)
+        }
         if let incarnation = runnerIncarnation {
             for module in incarnation.context.modules {
                 module.discardStaged()

@@ -12,7 +12,7 @@ extension ActorInstance {
     func runLoop(handOff: Bool) async {
         var firstBatchDone = false
         while true {
-            if runnerIncarnation == nil, !isStopRequestedWithEmptyQueue {
+            if runnerIncarnation == nil, !needsNoIncarnation {
                 guard await startIncarnation() else {
                     return
                 }
@@ -30,6 +30,9 @@ extension ActorInstance {
             var events = runnerSpareQueue
             runnerSpareQueue = RingBuffer()
             let step = mailbox.withLock { mailbox -> Step in
+                if mailbox.stopReason == .fence {
+                    return .stop(.fence)
+                }
                 if handOff && firstBatchDone {
                     return Self.handOffStep(&mailbox)
                 }
@@ -48,6 +51,12 @@ extension ActorInstance {
             switch step {
             case .idle:
                 runnerSpareQueue = events
+                return
+            case .stop(.fence):
+                runnerSpareQueue = events
+                if await abandonInFlight() {
+                    await failAndStop(DNAError(.notServing, "the node lost its lease while \(name) ran"))
+                }
                 return
             case .stop(let reason):
                 runnerSpareQueue = events
@@ -84,8 +93,9 @@ extension ActorInstance {
     /// The largest drained queue kept for the next batch; a larger one, left by a burst, is given back.
     private static var spareQueueCapacityLimit: Int { 16384 }
 
-    private var isStopRequestedWithEmptyQueue: Bool {
-        mailbox.withLock { $0.stopReason != nil && $0.queue.isEmpty }
+    /// Whether the instance is stopping without more events to handle, or fenced: no incarnation must start.
+    private var needsNoIncarnation: Bool {
+        mailbox.withLock { $0.stopReason == .fence || ($0.stopReason != nil && $0.queue.isEmpty) }
     }
 
     private var hasQueuedEvents: Bool {

@@ -56,10 +56,11 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     var runnerSpareQueue = RingBuffer<Event>()
 
     /// Creates an instance in the running phase: its creator must start it with ``startRunner()`` or run it.
-    init(name: ActorName, runtime: NodeRuntime, predecessor: (any AnyInstance)?) {
+    init(name: ActorName, runtime: NodeRuntime, predecessor: (any AnyInstance)?, ownership: Ownership? = nil) {
         self.name = name
         self.runtime = runtime
         self.runnerPredecessor = predecessor
+        self.runnerOwnership = ownership
     }
 
     // MARK: Events in
@@ -198,7 +199,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
                 return nil
             }
             if mailbox.stopReason == nil || reason != .passivate {
-                mailbox.stopReason = reason
+                mailbox.stopReason = mailbox.stopReason == .fence ? .fence : reason
             }
             guard mailbox.phase == .idle else {
                 return false

@@ -6,8 +6,11 @@ enum StopReason: Sendable, Equatable {
     /// The node is draining: finish queued work, stop, and release the claim.
     case release
 
-    /// The node is shutting down or lost its lease: stop without handing over.
+    /// The node is shutting down: stop without handing over.
     case shutdown
+
+    /// The node lost its lease: stop at once, failing queued events and dropping staged writes.
+    case fence
 }
 
 /// What partitions and the node need of an instance, whatever its actor type.
@@ -29,7 +32,7 @@ protocol AnyInstance: AnyObject, Sendable {
     /// Passivates the instance if it has been idle since before `cutoff`. Returns whether it did.
     func passivateIfIdle(since cutoff: MonotonicInstant) async -> Bool
 
-    /// Finishes the queued events, then stops for `reason`.
+    /// Finishes the queued events, then stops for `reason`; for ``StopReason/fence``, fails them instead.
     func stop(_ reason: StopReason) async
 
     /// Returns once the instance has stopped.

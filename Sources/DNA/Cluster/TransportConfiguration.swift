@@ -1,0 +1,32 @@
+/// How a node talks to its peers: where it listens, the address it advertises, and the cluster secret.
+public struct TransportConfiguration: Sendable {
+    /// The `host:port` to listen on; port 0 binds a free port.
+    public var listen: String
+
+    /// The `host:port` peers use to reach this node, written in its heartbeat row. When `nil`, the bound
+    /// address is advertised, which must then not be a wildcard such as `0.0.0.0`.
+    public var advertise: String?
+
+    /// The shared cluster secret; a peer that cannot prove it is refused.
+    public var secret: [UInt8]
+
+    /// The largest frame sent or accepted, in bytes (payload and header).
+    public var maximumFrameSize: Int
+
+    /// Event-loop threads for the transport (and the HTTP gateway).
+    public var eventLoops: Int
+
+    /// Creates a transport configuration.
+    ///
+    /// - Parameters:
+    ///   - listen: The `host:port` to listen on; port 0 binds a free port.
+    ///   - advertise: The address peers use, when it differs from the bound one.
+    ///   - secret: The shared cluster secret.
+    public init(listen: String, advertise: String? = nil, secret: [UInt8]) {
+        self.listen = listen
+        self.advertise = advertise
+        self.secret = secret
+        self.maximumFrameSize = 16 << 20
+        self.eventLoops = 1
+    }
+}

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// This node's lease: it may serve actors until `leaseTimeout` after the start of its last heartbeat write that
+/// the store accepted.
+///
+/// Peers declare the node dead only `leaseTimeout + deadMargin` after they last saw its heartbeat change, which
+/// is never earlier than the write that renewed the lease, so the node stops serving before anyone may take its
+/// names over. The expiry is an atomic so that the serving path checks it without a lock.
+final class Lease: Sendable {
+    let timeout: Duration
+    private let expiry = Atomic<UInt64>(0)
+
+    init(timeout: Duration) {
+        self.timeout = timeout
+    }
+
+    /// Records a heartbeat write that began at `started` and that the store accepted.
+    func renew(startedAt started: MonotonicInstant) {
+        let candidate = (started + timeout).nanoseconds
+        var current = expiry.load(ordering: .relaxed)
+        while current < candidate {
+            let (exchanged, original) = expiry.compareExchange(
+                expected: current,
+                desired: candidate,
+                ordering: .relaxed
+            )
+            if exchanged {
+                return
+            }
+            current = original
+        }
+    }
+
+    /// Ends the lease at once: the node serves nothing until the next renewal.
+    func revoke() {
+        expiry.store(0, ordering: .relaxed)
+    }
+
+    /// Whether the lease is valid at `now`.
+    func isValid(at now: MonotonicInstant) -> Bool {
+        now.nanoseconds < expiry.load(ordering: .relaxed)
+    }
+
+    /// Whether the lease is valid now, read on the coarse monotonic clock: it is checked on every call, and a
+    /// few milliseconds of imprecision are far inside the dead margin peers wait beyond the lease.
+    func isValid() -> Bool {
+        isValid(at: .coarseNow())
+    }
+
+    /// When the lease ends, if it is valid.
+    var expiresAt: MonotonicInstant? {
+        let nanos = expiry.load(ordering: .relaxed)
+        return nanos == 0 ? nil : MonotonicInstant(nanoseconds: nanos)
+    }
+}

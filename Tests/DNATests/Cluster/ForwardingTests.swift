@@ -1,0 +1,99 @@
+import Testing
+
+@testable import DNA
+
+@Suite("Forwarding between nodes", .timeLimit(.minutes(1)))
+struct ForwardingTests {
+    @Test("a call through any node reaches the one instance, on the node that claimed it")
+    func callsFromEveryNode() async throws {
+        let cluster = try await ClusterNodes.start(3)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(1)) == .total(1))
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(2)) == .total(3))
+        #expect(try await cluster[2].actor(Ledger.self, key: key).call(.add(3)) == .total(6))
+
+        #expect(cluster.nodes.map(\.residentActors) == [1, 0, 0])
+        let owner = try await cluster.store.owner(of: ActorName(type: Ledger.type, key: key))
+        #expect(owner?.node == cluster[0].id)
+        await cluster.shutdown()
+    }
+
+    @Test("casts forwarded from another node arrive in the order sent, and a later call comes after them")
+    func forwardedCastsKeepOrder() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        _ = try await cluster[0].actor(Ledger.self, key: key).call(.total)
+
+        let remote = cluster[1].actor(Ledger.self, key: key)
+        for number in 0..<2_000 {
+            remote.cast(.record(number))
+        }
+        #expect(try await remote.call(.recorded) == .recorded(Array(0..<2_000)))
+        #expect(cluster[1].residentActors == 0)
+        await cluster.shutdown()
+    }
+
+    @Test("a node that loses its store fences itself, its actors move, and it rejoins under a new identity")
+    func lostStoreFencesAndRejoins() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(5)) == .total(5))
+        let firstIdentity = cluster[0].id
+
+        cluster.faults[0].isFailing = true
+        #expect(await eventually { !cluster[0].isServing && cluster[0].residentActors == 0 })
+        let refused = await #expect(throws: DNAError.self) {
+            try await cluster[0].actor(Ledger.self, key: key).call(.total)
+        }
+        #expect(refused?.code == .notServing)
+
+        // The other node reclaims the name once the first identity is judged dead, with the durable total.
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(6))
+        #expect(cluster[1].residentActors == 1)
+
+        cluster.faults[0].isFailing = false
+        #expect(await eventually { cluster[0].isServing })
+        #expect(cluster[0].id != firstIdentity)
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.total) == .total(6))
+        await cluster.shutdown()
+    }
+
+    @Test("a node that shuts down releases its claims, so that a peer takes its actors over at once")
+    func drainHandsOver() async throws {
+        var cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        let name = ActorName(type: Ledger.type, key: key)
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(4)) == .total(4))
+        let before = try #require(try await cluster.store.owner(of: name))
+
+        let leaving = cluster[0].id
+        await cluster[0].shutdown()
+        #expect(try await cluster.store.owner(of: name) == nil, "the claim was not released")
+        #expect(try await !cluster.store.listMembers(cluster: "test").map(\.node).contains(leaving))
+
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(5))
+        let after = try #require(try await cluster.store.owner(of: name))
+        #expect(after.node == cluster[1].id)
+        #expect(after.epoch > before.epoch)
+        try await cluster.add()
+        await cluster.shutdown()
+    }
+
+    @Test("a forwarded call for a type the owner does not run fails with unknownActorType")
+    func unknownTypeOnOwner() async throws {
+        var cluster = try await ClusterNodes.start(1, types: [])
+        try await cluster.add()
+        #expect(await cluster.waitUntilConnected())
+
+        let error = await #expect(throws: DNAError.self) {
+            try await cluster[0].actor(Ledger.self, key: "k").call(.total)
+        }
+        #expect(error?.code == .unknownActorType)
+        await cluster.shutdown()
+    }
+}
