@@ -1,0 +1,53 @@
+/// A failure detected on the client side: a broken connection, a timeout, bytes that break the protocol, no
+/// host to send to.
+///
+/// Compare ``code`` with the static codes; more may be added.
+public struct CQLClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of client-side failure.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+
+        private init(_ name: String) {
+            self.name = name
+        }
+
+        /// The request got no response in time. A write may or may not have been applied.
+        public static let timedOut = Code("timedOut")
+        /// The connection closed before the response arrived.
+        public static let connectionClosed = Code("connectionClosed")
+        /// A connection could not be opened or its handshake failed.
+        public static let connectionFailed = Code("connectionFailed")
+        /// The server sent bytes that break the protocol, or a response this client did not expect.
+        public static let protocolViolation = Code("protocolViolation")
+        /// Authentication was required and failed or could not be attempted.
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// No host could take the request.
+        public static let noHostAvailable = Code("noHostAvailable")
+        /// A value could not be encoded for, or decoded as, the requested type.
+        public static let typeMismatch = Code("typeMismatch")
+        /// The request was invalid before it was sent (too many values, too large).
+        public static let invalidRequest = Code("invalidRequest")
+        /// The client or connection was closed.
+        public static let shutDown = Code("shutDown")
+        /// Every stream id of the connection is in use.
+        public static let tooManyRequests = Code("tooManyRequests")
+
+        public var description: String { name }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+
+    /// A description for people, without bound values.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String {
+        "CQLClientError(\(code)): \(message)"
+    }
+}
