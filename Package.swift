@@ -24,12 +24,12 @@ let package = Package(
                 )
             ]
         ),
-        .target(name: "CQL"),
+        .target(name: "CQL", dependencies: ["DNANetwork"]),
         .systemLibrary(name: "CDNANetwork"),
         .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
         .testTarget(name: "DNATests", dependencies: ["DNA"]),
-        .testTarget(name: "CQLTests", dependencies: ["CQL"]),
+        .testTarget(name: "CQLTests", dependencies: ["CQL", "DNANetwork"]),
         .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
     ],
     swiftLanguageModes: [.v6]
