@@ -79,7 +79,12 @@ public final class CQLConnection: Sendable, CustomStringConvertible {
                 makeHandler: { _ in CQLFrameHandler(multiplexer: multiplexer) }
             )
         } catch {
-            let code: CQLClientError.Code = error.code == .timedOut ? .timedOut : .connectionFailed
+            let code: CQLClientError.Code =
+                switch error.code {
+                case .timedOut: .timedOut
+                case .bindFailed: .localPortInUse
+                default: .connectionFailed
+                }
             throw CQLClientError(code, "cannot connect to \(host):\(port): \(error.message)")
         }
         multiplexer.attach(socket)

@@ -55,10 +55,10 @@ final class FrameMultiplexer: Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             let admission = state.withLock { state -> Result<(Int16, TCPConnection), CQLClientError> in
                 if let closedError = state.closedError {
-                    return .failure(closedError)
+                    return .failure(CQLClientError(.requestNotSent, "the connection is closed: \(closedError.message)"))
                 }
                 guard let connection = state.connection else {
-                    return .failure(CQLClientError(.connectionClosed, "the connection is not open"))
+                    return .failure(CQLClientError(.requestNotSent, "the connection is not open"))
                 }
                 guard let id = state.streams.allocate() else {
                     return .failure(
@@ -77,7 +77,7 @@ final class FrameMultiplexer: Sendable {
                 frame[3] = UInt8(truncatingIfNeeded: UInt16(bitPattern: id))
                 arm(id, timeout: timeout, on: connection.loop)
                 if !connection.write(frame) {
-                    fail(id, with: CQLClientError(.connectionClosed, "the connection closed before the request left"))
+                    fail(id, with: CQLClientError(.requestNotSent, "the connection closed before the request left"))
                 }
             }
         }

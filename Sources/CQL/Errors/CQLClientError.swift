@@ -29,8 +29,12 @@ public struct CQLClientError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidRequest = Code("invalidRequest")
         /// The client or connection was closed.
         public static let shutDown = Code("shutDown")
-        /// Every stream id of the connection is in use.
+        /// Every stream id of the connection is in use; the request was not sent.
         public static let tooManyRequests = Code("tooManyRequests")
+        /// The local port a connect asked for is taken (a shard-aware connect then tries another).
+        public static let localPortInUse = Code("localPortInUse")
+        /// The request never left the client (its connection had closed): sending it again is safe.
+        public static let requestNotSent = Code("requestNotSent")
 
         public var description: String { name }
     }
@@ -45,6 +49,11 @@ public struct CQLClientError: Error, Sendable, Hashable, CustomStringConvertible
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// Whether the request is known not to have reached the server, so that another host may take it.
+    public var requestWasNotSent: Bool {
+        code == .requestNotSent || code == .tooManyRequests || code == .connectionFailed
     }
 
     public var description: String {

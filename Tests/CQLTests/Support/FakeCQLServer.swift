@@ -370,3 +370,101 @@ enum FakeBodies {
         return writer.bytes
     }
 }
+
+extension FakeBodies {
+    /// Type options (§4.2.5.2) for rows with non-native types.
+    enum Option {
+        static let text: [UInt8] = [0x00, 0x0D]
+        static let int: [UInt8] = [0x00, 0x09]
+        static let bigint: [UInt8] = [0x00, 0x02]
+        static let blob: [UInt8] = [0x00, 0x03]
+        static let boolean: [UInt8] = [0x00, 0x04]
+        static let inet: [UInt8] = [0x00, 0x10]
+        static let uuid: [UInt8] = [0x00, 0x0C]
+        static let textSet: [UInt8] = [0x00, 0x22, 0x00, 0x0D]
+    }
+
+    /// A Rows result whose columns carry whole type options.
+    static func rows(typed columns: [(String, [UInt8])], _ rows: [[[UInt8]?]]) -> [UInt8] {
+        var writer = WireWriter()
+        writer.writeInt(2)
+        writer.writeInt(0x0001)
+        writer.writeInt(Int32(columns.count))
+        try? writer.writeString("system")
+        try? writer.writeString("t")
+        for (name, option) in columns {
+            try? writer.writeString(name)
+            writer.writeRaw(option)
+        }
+        writer.writeInt(Int32(rows.count))
+        for row in rows {
+            for cell in row {
+                writer.writeBytes(cell)
+            }
+        }
+        return writer.bytes
+    }
+
+    static func textSet(_ values: [String]) -> [UInt8] {
+        var writer = WireWriter()
+        writer.writeInt(Int32(values.count))
+        for value in values {
+            writer.writeBytes(Array(value.utf8))
+        }
+        return writer.bytes
+    }
+}
+
+/// A fake node of a fake cluster: answers discovery queries from a description of the cluster and passes
+/// every other request to `rest`.
+struct FakeNode: Sendable {
+    struct Member: Sendable {
+        var address: [UInt8]
+        var tokens: [String]
+        var datacenter = "dc1"
+    }
+
+    var me: Member
+    var peers: [Member]
+
+    func behaviour(_ rest: @escaping FakeCQLServer.Behaviour) -> FakeCQLServer.Behaviour {
+        { request, peer in
+            if request.opcode == .register {
+                peer.reply(request, .ready, [])
+                return
+            }
+            guard let text = request.text else {
+                rest(request, peer)
+                return
+            }
+            if text.contains("FROM system.local") {
+                let row: [[UInt8]?] = [
+                    Array(me.datacenter.utf8), Array("r1".utf8), FakeBodies.textSet(me.tokens), nil,
+                    Array("fake".utf8),
+                ]
+                let columns: [(String, [UInt8])] = [
+                    ("data_center", FakeBodies.Option.text), ("rack", FakeBodies.Option.text),
+                    ("tokens", FakeBodies.Option.textSet), ("host_id", FakeBodies.Option.uuid),
+                    ("release_version", FakeBodies.Option.text),
+                ]
+                peer.reply(request, .result, FakeBodies.rows(typed: columns, [row]))
+            } else if text.contains("FROM system.peers") {
+                let rows: [[[UInt8]?]] = peers.map { member in
+                    [
+                        member.address, member.address, Array(member.datacenter.utf8), Array("r1".utf8),
+                        FakeBodies.textSet(member.tokens), nil, Array("fake".utf8),
+                    ]
+                }
+                let columns: [(String, [UInt8])] = [
+                    ("peer", FakeBodies.Option.inet), ("rpc_address", FakeBodies.Option.inet),
+                    ("data_center", FakeBodies.Option.text), ("rack", FakeBodies.Option.text),
+                    ("tokens", FakeBodies.Option.textSet), ("host_id", FakeBodies.Option.uuid),
+                    ("release_version", FakeBodies.Option.text),
+                ]
+                peer.reply(request, .result, FakeBodies.rows(typed: columns, rows))
+            } else {
+                rest(request, peer)
+            }
+        }
+    }
+}
