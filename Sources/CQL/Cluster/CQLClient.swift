@@ -311,6 +311,11 @@ public final class CQLClient: Sendable {
         return all.filter { !down.contains($0) } + all.filter { down.contains($0) }
     }
 
+    /// The pool of a host, for tests.
+    func poolForTests(_ endpoint: CQLEndpoint) -> HostPool? {
+        state.withLock { $0.pools[endpoint] }
+    }
+
     // MARK: Topology
 
     private func openControl(candidates: [CQLEndpoint]) async throws {

@@ -9,6 +9,7 @@ final class FakeCQLServer: Sendable {
     /// One request as the fake server received it.
     struct Request: Sendable {
         let connection: Int
+        var clientPort = -1
         let stream: Int16
         let opcode: CQLOpcode
         let body: [UInt8]
@@ -99,12 +100,17 @@ final class FakeCQLServer: Sendable {
         func close() {
             socket.abort()
         }
+
+        /// The client's port, as the server sees it.
+        var clientPort: Int { socket.remoteAddress?.port ?? -1 }
     }
 
     typealias Behaviour = @Sendable (Request, Peer) -> Void
 
     struct Options: Sendable {
         var supported: [(String, [String])] = [("CQL_VERSION", ["3.4.5"]), ("COMPRESSION", [])]
+        /// Per-connection SUPPORTED entries (ScyllaDB reports each connection's shard); `supported` when nil.
+        var supportedFor: (@Sendable (Peer) -> [(String, [String])])?
         var credentials: (user: String, password: String)?
         var host = "127.0.0.1"
         var port = 0
@@ -232,7 +238,13 @@ private final class FakeCQLHandler: TCPConnectionHandler {
             let opcode = CQLOpcode(rawValue: view[base + 4])
             buffer.moveReaderIndex(forwardBy: CQLFrameHeader.size)
             let body = buffer.readBytes(length) ?? []
-            let request = FakeCQLServer.Request(connection: peer.id, stream: stream, opcode: opcode, body: body)
+            let request = FakeCQLServer.Request(
+                connection: peer.id,
+                clientPort: peer.clientPort,
+                stream: stream,
+                opcode: opcode,
+                body: body
+            )
             server.record(request)
             answer(request, peer: peer, options: options, behaviour: behaviour)
         }
@@ -246,7 +258,7 @@ private final class FakeCQLHandler: TCPConnectionHandler {
     ) {
         switch request.opcode {
         case .options:
-            peer.reply(request, .supported, FakeBodies.supported(options.supported))
+            peer.reply(request, .supported, FakeBodies.supported(options.supportedFor?(peer) ?? options.supported))
         case .startup:
             if options.credentials != nil {
                 peer.reply(request, .authenticate, FakeBodies.string(PasswordAuthenticator.className))
