@@ -16,7 +16,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "DNA",
-            dependencies: ["CSQLite", "CLibPQ", "COpenSSL"],
+            dependencies: ["CSQLite", "CLibPQ", "COpenSSL", "CQL"],
             swiftSettings: [
                 .unsafeFlags(
                     ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],

@@ -489,3 +489,39 @@ public final class CQLClient: Sendable {
         monitor.withLock { $0 = task }
     }
 }
+
+extension CQLClient {
+    /// Waits until every node reports the same schema version, after DDL, so that statements prepared next
+    /// find the new tables on every node.
+    ///
+    /// - Returns: Whether the nodes agreed before `timeout`.
+    public func waitForSchemaAgreement(timeout: Duration = .seconds(10)) async throws -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            guard let control = state.withLock({ $0.control }), !control.isClosed else {
+                throw CQLClientError(.noHostAvailable, "the control connection is closed")
+            }
+            let parameters = CQLQueryParameters(consistency: .one)
+            let local = try await control.query(
+                "SELECT schema_version FROM system.local WHERE key = 'local'",
+                parameters
+            ).rows
+            let peers = try await control.query("SELECT schema_version FROM system.peers", parameters).rows
+            var versions = Set<UUID>()
+            for row in local.rows + peers.rows {
+                if let version = try row.decode(UUID.self, "schema_version") {
+                    versions.insert(version)
+                }
+            }
+            if versions.count <= 1 {
+                return true
+            }
+            guard clock.now < deadline else {
+                return false
+            }
+            // A wait between polls of the cluster's state, not a synchronisation of this process.
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
