@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CDNANetwork"),
         .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
-        .testTarget(name: "DNATests", dependencies: ["DNA"]),
+        .testTarget(name: "DNATests", dependencies: ["DNA", "CQL", "DNANetwork"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL", "DNANetwork"]),
         .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
     ],

@@ -367,8 +367,8 @@ public final class CQLClient: Sendable {
             parameters
         ).rows
         for row in peerRows.rows {
-            let rpc = try row.decode(CQLInet.self, "rpc_address")
-            let peer = try row.decode(CQLInet.self, "peer")
+            let rpc = try row.decodeIfPresent(CQLInet.self, "rpc_address")
+            let peer = try row.decodeIfPresent(CQLInet.self, "peer")
             // A node bound to every interface reports the wildcard: its peer address is the one to use.
             guard let address = (rpc.map { $0.address.allSatisfy { $0 == 0 } ? peer : $0 } ?? peer)?.host else {
                 continue
@@ -378,16 +378,17 @@ public final class CQLClient: Sendable {
         return hosts
     }
 
+    /// A host from a `system.local` or `system.peers` row; columns a server version lacks are left empty.
     private static func host(from row: CQLRow, address: String, port: Int) throws -> CQLHost {
-        let tokens = (try row.decode(Set<String>.self, "tokens") ?? []).compactMap { Int64($0) }
+        let tokens = (try row.decodeIfPresent(Set<String>.self, "tokens") ?? []).compactMap { Int64($0) }
         return CQLHost(
             address: address,
             port: port,
-            datacenter: try row.decode(String.self, "data_center") ?? "",
-            rack: try row.decode(String.self, "rack") ?? "",
-            hostID: try row.decode(UUID.self, "host_id")?.uuidString.lowercased(),
+            datacenter: try row.decodeIfPresent(String.self, "data_center") ?? "",
+            rack: try row.decodeIfPresent(String.self, "rack") ?? "",
+            hostID: try row.decodeIfPresent(UUID.self, "host_id")?.uuidString.lowercased(),
             tokens: tokens.sorted(),
-            releaseVersion: try row.decode(String.self, "release_version") ?? ""
+            releaseVersion: try row.decodeIfPresent(String.self, "release_version") ?? ""
         )
     }
 

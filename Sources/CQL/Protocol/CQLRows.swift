@@ -134,6 +134,17 @@ public struct CQLRow: Sendable, Hashable {
         return try Value(cqlBytes: bytes, type: columnType)
     }
 
+    /// Decodes the cell of the column named `column`, or returns `nil` when the row has no such column.
+    public func decodeIfPresent<Value: CQLDecodable>(
+        _ type: Value.Type,
+        _ column: String
+    ) throws(CQLClientError) -> Value? {
+        guard let index = columns.indexByName[column] else {
+            return nil
+        }
+        return try decode(type, at: index)
+    }
+
     /// Decodes the cell of the column named `column`.
     ///
     /// - Returns: `nil` when the cell is null.

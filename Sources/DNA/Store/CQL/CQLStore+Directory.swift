@@ -21,6 +21,14 @@ extension CQLStore {
     }
 
     public func claim(_ name: ActorName, for node: NodeID) async throws -> Ownership {
+        let owner = try await claimInDirectory(name, for: node)
+        if owner.node == node {
+            try await raiseFenceIfEnabled(name, to: owner.epoch)
+        }
+        return owner
+    }
+
+    private func claimInDirectory(_ name: ActorName, for node: NodeID) async throws -> Ownership {
         for _ in 0..<Self.directoryRounds {
             let row = try await readDirectory(name)
             if let owner = row.owner {
@@ -59,6 +67,18 @@ extension CQLStore {
     }
 
     public func reclaim(_ name: ActorName, from previous: NodeID, to node: NodeID) async throws -> Ownership? {
+        let owner = try await reclaimInDirectory(name, from: previous, to: node)
+        if let owner, owner.node == node {
+            try await raiseFenceIfEnabled(name, to: owner.epoch)
+        }
+        return owner
+    }
+
+    private func reclaimInDirectory(
+        _ name: ActorName,
+        from previous: NodeID,
+        to node: NodeID
+    ) async throws -> Ownership? {
         for _ in 0..<Self.directoryRounds {
             let row = try await readDirectory(name)
             guard let owner = row.owner else {

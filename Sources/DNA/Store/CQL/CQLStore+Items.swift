@@ -4,6 +4,9 @@ extension CQLStore {
     /// The most statements a CQL batch can hold (its count is a 16-bit field).
     static let maximumBatchStatements = Int(UInt16.max)
 
+    /// How many compare-and-set rounds moving a fence may take.
+    static let fenceRounds = 8
+
     // MARK: Items
 
     public func get(_ name: ActorName, module: String, key: String) async throws -> [UInt8]? {
@@ -103,7 +106,7 @@ extension CQLStore {
         let nameValues = Self.nameValues(name)
         let check = CQLBatchEntry.prepared(swap, [.bigint(fence.epoch)] + nameValues + [.bigint(fence.epoch)])
 
-        for _ in 0..<3 {
+        for _ in 0..<Self.fenceRounds {
             let result: ConditionalResult
             do {
                 let options = CQLStatementOptions(
@@ -129,24 +132,43 @@ extension CQLStore {
             guard try await readDirectory(name).owner == fence else {
                 throw DNAError(.fenced, "\(name) is no longer owned by \(fence)")
             }
-            try await raiseFence(name, to: fence.epoch, from: current)
+            // The claim normally raised the fence; this covers a claim whose raise did not finish.
+            _ = try await raiseFence(name, to: fence.epoch, from: current)
         }
         throw DNAError(.storeUnavailable, "the fence of \(name) did not settle; giving up")
     }
 
-    /// Moves a partition's fence from `current` (or from nothing) to `epoch`; losing the race is fine, the
-    /// caller's next round sees the winner.
-    private func raiseFence(_ name: ActorName, to epoch: Int64, from current: Int64?) async throws {
+    /// With fenced flushes on, moves the fence of a name's item partition up to a new claim's epoch, so that
+    /// a flush of any earlier claim fails from now on. A fence already at or past `epoch` is left alone.
+    func raiseFenceIfEnabled(_ name: ActorName, to epoch: Int64) async throws {
+        guard settings.fencedFlush else {
+            return
+        }
+        var current: Int64?
+        for _ in 0..<Self.fenceRounds {
+            if let current, current >= epoch {
+                return
+            }
+            switch try await raiseFence(name, to: epoch, from: current) {
+            case .applied:
+                return
+            case .notApplied(let row):
+                current = try Self.decode(Int64.self, "fence", in: row, of: name)
+            case .unknown:
+                continue
+            }
+        }
+        throw DNAError(.storeUnavailable, "the fence of \(name) did not settle; giving up")
+    }
+
+    /// Moves a partition's fence from `current` (or from nothing) to `epoch`.
+    private func raiseFence(_ name: ActorName, to epoch: Int64, from current: Int64?) async throws -> ConditionalResult
+    {
         let nameValues = Self.nameValues(name)
-        let result: ConditionalResult
         if let current {
-            result = try await conditional(statements.swapFence, [.bigint(epoch)] + nameValues + [.bigint(current)])
-        } else {
-            result = try await conditional(statements.initialFence, [.bigint(epoch)] + nameValues)
+            return try await conditional(statements.swapFence, [.bigint(epoch)] + nameValues + [.bigint(current)])
         }
-        if case .unknown = result {
-            throw DNAError(.storeUnavailable, "raising the fence of \(name) timed out; it is safe to retry")
-        }
+        return try await conditional(statements.initialFence, [.bigint(epoch)] + nameValues)
     }
 
     private func prepared(_ text: String) async throws -> CQLPreparedStatement {

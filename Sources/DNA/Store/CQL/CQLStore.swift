@@ -16,6 +16,9 @@ public final class CQLStore: Store {
 
     var logger: Logger { settings.logger ?? .disabled }
 
+    /// The keyspace the store uses.
+    public var settingsKeyspace: String { settings.keyspace }
+
     private init(client: CQLClient, settings: CQLStoreConfiguration) {
         self.client = client
         self.settings = settings
@@ -47,7 +50,7 @@ public final class CQLStore: Store {
         do {
             client = try await CQLClient.connect(configuration)
         } catch {
-            throw DNAError.wrapping(error, as: .storeUnavailable, "cannot reach \(settings.description)")
+            throw DNAError(.storeUnavailable, "cannot reach \(settings.description): \(error)", underlying: error)
         }
 
         let store = CQLStore(client: client, settings: settings)
