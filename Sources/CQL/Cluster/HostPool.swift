@@ -85,7 +85,6 @@ final class HostPool: Sendable {
         }
 
         let now = ContinuousClock.now
-        var started: [(Int, Task<CQLConnection, any Error>)] = []
         let step = state.withLock { state -> Step in
             guard !state.closed else {
                 return .fail(CQLClientError(.shutDown, "the client is closed"))
@@ -96,9 +95,8 @@ final class HostPool: Sendable {
             if case .ready(let connection) = state.slots[wanted] {
                 return .use(connection)
             }
-            if let task = startIfDue(wanted, &state, now: now) {
-                started.append((wanted, task))
-            }
+            // The wanted slot's connect runs in the background; this request takes what is open already.
+            startIfDue(wanted, &state)
             if let any = leastBusyReady(state) {
                 return .use(any)
             }
@@ -175,20 +173,15 @@ final class HostPool: Sendable {
     }
 
     /// Starts the connect of an empty slot.
-    private func startIfDue(
-        _ index: Int,
-        _ state: inout State,
-        now: ContinuousClock.Instant
-    ) -> Task<CQLConnection, any Error>? {
+    private func startIfDue(_ index: Int, _ state: inout State) {
         guard case .empty = state.slots[index] else {
-            return nil
+            return
         }
         let plan = connectPlan(for: index, state: state)
         let task = Task { [self] in
             try await connect(slot: index, plan: plan)
         }
         state.slots[index] = .connecting(task)
-        return task
     }
 
     private struct ConnectPlan: Sendable {

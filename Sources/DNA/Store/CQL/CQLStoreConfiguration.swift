@@ -1,7 +1,7 @@
 import CQL
 
 /// How a ``CQLStore`` reaches its cluster and how it reads and writes.
-public struct CQLStoreConfiguration: Sendable {
+public struct CQLStoreConfiguration: Sendable, CustomStringConvertible {
     /// How the keyspace is replicated when the store creates it.
     public enum Replication: Sendable, Hashable, CustomStringConvertible {
         /// Three replicas, or as many as there are hosts (in the local datacenter when one is named).
@@ -78,7 +78,7 @@ public struct CQLStoreConfiguration: Sendable {
         self.logger = nil
     }
 
-    /// A description without credentials, for logs.
+    /// A description without credentials, for logs (the password never appears in it).
     public var description: String {
         "cql://\(contactPoints.map(\.description).joined(separator: ","))/\(keyspace)"
     }
