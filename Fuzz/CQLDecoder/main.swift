@@ -18,7 +18,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         return 0
     }
     let body = Array(bytes.dropFirst())
-    let opcodes: [CQLOpcode] = [.error, .ready, .authenticate, .supported, .result, .event, .authChallenge, .authSuccess]
+    let opcodes: [CQLOpcode] = [
+        .error, .ready, .authenticate, .supported, .result, .event, .authChallenge, .authSuccess,
+    ]
     let opcode = opcodes[Int(first >> 4) % opcodes.count]
     let header = CQLFrameHeader(
         isResponse: true,

@@ -29,7 +29,10 @@ let itemStatement = CQLBatch.Statement.prepared(
 let requests: [String: [String: Any]] = [
     "options": frame(.options, stream: 0),
     "startup": frame(.startup([("CQL_VERSION", "3.0.0")]), stream: 0),
-    "auth_response": frame(.authResponse(PasswordAuthenticator(username: "cassandra", password: "cassandra").initialResponse()), stream: 7),
+    "auth_response": frame(
+        .authResponse(PasswordAuthenticator(username: "cassandra", password: "cassandra").initialResponse()),
+        stream: 7
+    ),
     "query_int": frame(.query(select, CQLQueryParameters(consistency: .quorum, values: [.int(42)])), stream: 1),
     "query_full": frame(
         .query(
@@ -46,10 +49,16 @@ let requests: [String: [String: Any]] = [
         stream: 1
     ),
     "query_typed": frame(
-        .query("INSERT INTO ks.t (a, b, c, d, e, f, g, h, i) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", CQLQueryParameters(consistency: .localQuorum, values: typedValues)),
+        .query(
+            "INSERT INTO ks.t (a, b, c, d, e, f, g, h, i) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            CQLQueryParameters(consistency: .localQuorum, values: typedValues)
+        ),
         stream: 2
     ),
-    "query_no_values": frame(.query("SELECT release_version FROM system.local", CQLQueryParameters(consistency: .one)), stream: 9),
+    "query_no_values": frame(
+        .query("SELECT release_version FROM system.local", CQLQueryParameters(consistency: .one)),
+        stream: 9
+    ),
     "prepare": frame(.prepare(select), stream: 3),
     "execute": frame(.execute(id: [1, 2, 3, 4], CQLQueryParameters(consistency: .one, values: [.int(42)])), stream: 4),
     "execute_paged": frame(
@@ -92,9 +101,12 @@ let requests: [String: [String: Any]] = [
 
 // MARK: Responses
 
-func responseFrame(_ opcode: CQLOpcode, _ body: [UInt8], flags: CQLFrameHeader.Flags = [], stream: Int16 = 1) -> [UInt8] {
+func responseFrame(_ opcode: CQLOpcode, _ body: [UInt8], flags: CQLFrameHeader.Flags = [], stream: Int16 = 1) -> [UInt8]
+{
     var writer = WireWriter()
-    CQLFrameHeader(isResponse: true, flags: flags, stream: stream, opcode: opcode, bodyLength: body.count).encode(into: &writer)
+    CQLFrameHeader(isResponse: true, flags: flags, stream: stream, opcode: opcode, bodyLength: body.count).encode(
+        into: &writer
+    )
     writer.writeRaw(body)
     return writer.bytes
 }
@@ -260,12 +272,18 @@ let warnedVoid = body { writer in
 
 let responses: [(String, [UInt8])] = [
     ("ready", responseFrame(.ready, [], stream: 0)),
-    ("authenticate", responseFrame(.authenticate, body { try $0.writeString(PasswordAuthenticator.className) }, stream: 0)),
+    (
+        "authenticate",
+        responseFrame(.authenticate, body { try $0.writeString(PasswordAuthenticator.className) }, stream: 0)
+    ),
     ("void", responseFrame(.result, [0, 0, 0, 1])),
     ("auth_success_null", responseFrame(.authSuccess, [0xff, 0xff, 0xff, 0xff], stream: 2)),
     (
         "lwt_applied",
-        Array(hexBytes: "84000005080000002900000002000000010000000100026b730001740009" + "5b6170706c6965645d00040000000100000001" + "01")
+        Array(
+            hexBytes: "84000005080000002900000002000000010000000100026b730001740009"
+                + "5b6170706c6965645d00040000000100000001" + "01"
+        )
     ),
     ("unprepared", Array(hexBytes: "84000004000000000d000025000001780004" + "01020304")),
     ("status_up", Array(hexBytes: "8400ffff0c0000001c000d5354415455535f4348414e4745000255500" + "47f00000100002352")),
@@ -273,7 +291,16 @@ let responses: [(String, [UInt8])] = [
     ("unavailable", responseFrame(.error, unavailableBody)),
     ("rows_typed", responseFrame(.result, rowsBody)),
     ("prepared", responseFrame(.result, preparedBody)),
-    ("set_keyspace", responseFrame(.result, body { writer in writer.writeInt(3); try writer.writeString("dna") })),
+    (
+        "set_keyspace",
+        responseFrame(
+            .result,
+            body { writer in
+                writer.writeInt(3)
+                try writer.writeString("dna")
+            }
+        )
+    ),
     (
         "schema_change_table",
         responseFrame(

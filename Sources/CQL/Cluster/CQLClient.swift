@@ -331,7 +331,7 @@ public final class CQLClient: Sendable {
                 )
                 try await connection.register(for: [.topologyChange, .statusChange])
                 let hosts = try await discover(on: connection, endpoint: endpoint)
-                adopt(hosts, control: connection)
+                await adopt(hosts, control: connection)
                 return
             } catch let error as CQLServerError where error.code == .badCredentials {
                 throw error
@@ -393,7 +393,7 @@ public final class CQLClient: Sendable {
     }
 
     /// Replaces the known hosts, keeping the pools of those that remain and closing the others'.
-    private func adopt(_ discovered: [CQLHost], control: CQLConnection?) {
+    private func adopt(_ discovered: [CQLHost], control: CQLConnection?) async {
         var hosts = discovered
         if let local = configuration.localDatacenter {
             let inLocal = discovered.filter { $0.datacenter == local }
@@ -422,7 +422,7 @@ public final class CQLClient: Sendable {
         }
         configuration.logger.debug("topology", ["cql.hosts": hosts.map(\.description).joined(separator: ", ")])
         for pool in removed {
-            Task { await pool.close() }
+            await pool.close()
         }
     }
 
@@ -456,7 +456,7 @@ public final class CQLClient: Sendable {
             let endpoint = CQLEndpoint(host: control.host, port: control.port)
             state.refresh = Task { [self] in
                 if let hosts = try? await discover(on: control, endpoint: endpoint) {
-                    adopt(hosts, control: nil)
+                    await adopt(hosts, control: nil)
                 }
                 self.state.withLock { $0.refresh = nil }
             }
