@@ -272,19 +272,20 @@ final class HostPool: Sendable {
                 state.slots[sharding.shard] = .ready(connection)
                 return nil
             }
-            var target = requested
-            if let shard = connection.sharding?.shard, shard < state.slots.count, shard != requested {
-                if case .empty = state.slots[shard] {
-                    state.slots[shard] = .ready(connection)
+            if let shard = connection.sharding?.shard, shard < state.slots.count, shard != requested,
+                case .empty = state.slots[shard]
+            {
+                // The server put it on another shard whose slot is free: it serves that shard.
+                state.slots[shard] = .ready(connection)
+                if requested < state.slots.count, case .connecting = state.slots[requested] {
                     state.slots[requested] = .empty
-                    return nil
                 }
-                target = requested
+                return nil
             }
-            guard target < state.slots.count else {
+            guard requested < state.slots.count else {
                 return connection
             }
-            state.slots[target] = .ready(connection)
+            state.slots[requested] = .ready(connection)
             return nil
         }
         extra?.close()

@@ -27,7 +27,8 @@ public struct ShardingInfo: Sendable, Hashable {
     /// - Returns: `nil` unless the node announces a shard count and the `biased-token-round-robin` algorithm.
     public init?(supported: CQLSupportedOptions) {
         guard let shard = supported.integer("SCYLLA_SHARD"), let count = supported.integer("SCYLLA_NR_SHARDS"),
-            count > 0, supported["SCYLLA_SHARDING_ALGORITHM"].first == "biased-token-round-robin"
+            count > 0, (0..<count).contains(shard),
+            supported["SCYLLA_SHARDING_ALGORITHM"].first == "biased-token-round-robin"
         else {
             return nil
         }

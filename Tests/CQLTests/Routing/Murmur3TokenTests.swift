@@ -52,3 +52,27 @@ import Testing
         #expect(ShardingInfo.shard(of: .max, shardCount: 7, ignoreMostSignificantBits: 0) == 6)
     }
 }
+
+@Suite struct ShardingInfoTests {
+    @Test func inconsistentAnnouncementsAreIgnored() {
+        func info(_ entries: [(String, [String])]) -> ShardingInfo? {
+            ShardingInfo(supported: CQLSupportedOptions(entries: entries))
+        }
+        let algorithm = ("SCYLLA_SHARDING_ALGORITHM", ["biased-token-round-robin"])
+        #expect(info([("SCYLLA_SHARD", ["4"]), ("SCYLLA_NR_SHARDS", ["4"]), algorithm]) == nil)
+        #expect(info([("SCYLLA_SHARD", ["0"]), ("SCYLLA_NR_SHARDS", ["0"]), algorithm]) == nil)
+        #expect(
+            info([("SCYLLA_SHARD", ["0"]), ("SCYLLA_NR_SHARDS", ["2"]), ("SCYLLA_SHARDING_ALGORITHM", ["other"])])
+                == nil
+        )
+        #expect(
+            info([
+                ("SCYLLA_SHARD", ["0"]), ("SCYLLA_NR_SHARDS", ["2"]), algorithm, ("SCYLLA_SHARDING_IGNORE_MSB", ["64"]),
+            ])
+                == nil
+        )
+        #expect(
+            info([("SCYLLA_SHARD", ["1"]), ("SCYLLA_NR_SHARDS", ["2"]), algorithm])?.ignoreMostSignificantBits == 12
+        )
+    }
+}
