@@ -113,6 +113,14 @@ extension Node {
         /// How failed flushes are retried.
         public var flushRetry: FlushRetryPolicy
 
+        /// Whether an instance with more events waiting goes on handling them while its last batch's writes
+        /// are flushed, instead of waiting for the flush (the input gate stays open, as in Durable Objects).
+        ///
+        /// Replies stay behind every flush that precedes them, and reads see the writes in flight. If that flush
+        /// fails, every reply held since fails with it, the events handled since are dropped with their writes,
+        /// and the instance restarts from durable state. Only one flush per instance is in flight at a time.
+        public var pipelinesFlushes: Bool
+
         /// How often an instance may restart.
         public var restartIntensity: RestartIntensity
 
@@ -157,6 +165,7 @@ extension Node {
             self.partitions = max(1, ProcessInfoCores.count)
             self.batching = BatchingConfiguration()
             self.flushRetry = FlushRetryPolicy()
+            self.pipelinesFlushes = true
             self.restartIntensity = RestartIntensity()
             self.callTimeout = .seconds(30)
             self.idleTimeout = .seconds(300)

@@ -83,55 +83,8 @@ extension ActorInstance {
         runtime.metrics.recordRestart()
     }
 
-    /// Flushes the staged writes of all modules as one atomic unit, retrying with backoff.
-    ///
-    /// - Returns: `true` when the writes are durable. On failure the batch's pending callers got an error and
-    ///   the instance restarts (or stops, when it lost its claim).
-    func flush(_ incarnation: Incarnation<Actor>, failing run: BatchRun<Actor>?) async -> Bool {
-        guard let ownership = runnerOwnership else {
-            return false
-        }
-        var writes: [StoredWrite] = []
-        for module in incarnation.context.modules {
-            module.collectStaged(into: &writes)
-        }
-
-        let policy = runtime.configuration.flushRetry
-        var attempt = 1
-        while true {
-            do {
-                try await runtime.store.mutate(name, fence: ownership, writes: writes)
-                for module in incarnation.context.modules {
-                    module.didFlush()
-                }
-                runtime.metrics.recordFlush(writes: writes.count)
-                return true
-            } catch let error as DNAError where error.code == .fenced {
-                run?.failPending(with: error)
-                await lostOwnership(error)
-                return false
-            } catch {
-                runtime.metrics.recordFlushFailure()
-                guard attempt < policy.attempts else {
-                    let reason = DNAError.describe(error)
-                    let failure = DNAError(
-                        .flushFailed,
-                        "the writes of \(name) could not be flushed: \(reason)",
-                        underlying: error
-                    )
-                    run?.failPending(with: failure)
-                    runtime.logger.warning("flush failed, restarting", metadata: ["actor.name": "\(name)"])
-                    restart(incarnation)
-                    return false
-                }
-                try? await Task.sleep(for: policy.backoff(afterAttempt: attempt))
-                attempt += 1
-            }
-        }
-    }
-
     /// The store refused a flush because another claim superseded this one: stop at once, without hooks.
-    private func lostOwnership(_ error: DNAError) async {
+    func lostOwnership(_ error: DNAError) async {
         runtime.logger.info("lost ownership", metadata: ["actor.name": "\(name)"])
         if let incarnation = runnerIncarnation {
             for module in incarnation.context.modules {

@@ -18,6 +18,14 @@ extension ActorInstance {
                 }
             }
 
+            if runnerInFlight != nil, let incarnation = runnerIncarnation, !hasQueuedEvents {
+                // Nothing else to do: learn the outcome of the flush in flight before going idle or stopping.
+                guard await settleInFlight(of: incarnation, failing: nil) || runnerOwnership != nil else {
+                    return
+                }
+                continue
+            }
+
             let limit = runtime.configuration.batching.limit
             var events = runnerSpareQueue
             runnerSpareQueue = RingBuffer()
@@ -80,14 +88,21 @@ extension ActorInstance {
         mailbox.withLock { $0.stopReason != nil && $0.queue.isEmpty }
     }
 
+    private var hasQueuedEvents: Bool {
+        mailbox.withLock { !$0.queue.isEmpty }
+    }
+
     /// Handles one batch: the messages through the actor's batch handler, info events one by one, then one
     /// flush of everything staged, then the held replies.
+    ///
+    /// When more events wait and pipelining is on, the flush runs on while the next batch is handled; its
+    /// replies are released by the flush, and every reply of the next batch waits for it as well.
     func runBatch(_ events: inout RingBuffer<Event>) async {
         guard let incarnation = runnerIncarnation else {
             return
         }
         let run = incarnation.run
-        run.reset(epoch: incarnation.context.epoch)
+        run.reset(epoch: incarnation.context.epoch, behindFlush: runnerInFlight != nil)
         runtime.metrics.recordBatch(events: events.count)
 
         do {
@@ -115,11 +130,21 @@ extension ActorInstance {
                 }
             }
             runtime.logger.debug("handler failed", metadata: ["actor.name": "\(name)", "error": failure.message])
-            restart(incarnation)
+            // The new incarnation must read what the earlier batch's flush leaves durable.
+            if await abandonInFlight() {
+                restart(incarnation)
+            }
             return
         }
 
+        guard await settleInFlight(of: incarnation, failing: run) else {
+            return
+        }
         if incarnation.context.hasStagedWrites {
+            if runtime.configuration.pipelinesFlushes, hasQueuedEvents {
+                startFlushInBackground(incarnation, held: run.takeHeld())
+                return
+            }
             guard await flush(incarnation, failing: run) else {
                 return
             }

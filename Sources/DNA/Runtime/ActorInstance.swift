@@ -50,6 +50,8 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     var runnerOwnership: Ownership?
     var runnerIncarnation: Incarnation<Actor>?
     var runnerRestarts: [MonotonicInstant] = []
+    /// The flush of an earlier batch that runs on while the next batch is handled.
+    var runnerInFlight: Task<FlushOutcome, Never>?
     /// The drained queue of the last batch, kept so that the next batch reuses its storage.
     var runnerSpareQueue = RingBuffer<Event>()
 

@@ -15,6 +15,9 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
     private(set) var held: [(sink: ReplyTarget<Actor.Reply>, reply: Actor.Reply)] = []
     private let context: ActorContext
 
+    /// Set while the previous batch's flush is in flight: every reply waits for it, staged writes or not.
+    private(set) var holdsEveryReply = false
+
     init(name: ActorName, context: ActorContext) {
         self.context = context
         super.init(name: name)
@@ -22,8 +25,11 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
     }
 
     /// Empties the run for the next batch, keeping its storage unless a burst made it large.
-    func reset(epoch: Int64) {
+    ///
+    /// - Parameter behindFlush: Whether a flush of an earlier batch is still in flight.
+    func reset(epoch: Int64, behindFlush: Bool) {
         self.epoch = epoch
+        holdsEveryReply = behindFlush
         entries.removeAll(keepingCapacity: entries.capacity <= 16384)
         held.removeAll(keepingCapacity: held.capacity <= 16384)
         unreplied = 0
@@ -49,18 +55,24 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
         }
     }
 
-    /// Records a reply: released now when nothing is staged (or the handler asked), held otherwise.
+    /// Records a reply: released now when nothing is staged or in flight (or the handler asked), held otherwise.
     func reply(at index: Int, with reply: Actor.Reply) {
         guard entries.indices.contains(index), !entries[index].replied, let sink = entries[index].sink else {
             return
         }
         entries[index].replied = true
         unreplied -= 1
-        if entries[index].releaseEarly || !context.hasStagedWrites {
+        if entries[index].releaseEarly || !(holdsEveryReply || context.hasStagedWrites) {
             sink.complete(.success(reply))
         } else {
             held.append((sink, reply))
         }
+    }
+
+    /// Hands the held replies over to a flush that runs on while the next batch is handled.
+    func takeHeld() -> [(sink: ReplyTarget<Actor.Reply>, reply: Actor.Reply)] {
+        defer { held.removeAll() }
+        return held
     }
 
     /// Releases the held replies once the batch's writes are durable.

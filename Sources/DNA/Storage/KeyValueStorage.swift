@@ -21,8 +21,11 @@ public final class KeyValueStorage: StorageModule {
     /// Durable values read from the store; `nil` records a key known to be absent.
     private var cache: [String: [UInt8]?] = [:]
 
-    /// Writes not yet flushed; `nil` stages a delete.
+    /// Writes of the current batch, not yet taken by a flush; `nil` stages a delete.
     private var staged: [String: [UInt8]?] = [:]
+
+    /// Writes of the flush in flight, while the next batch already runs; `nil` is a delete.
+    private var flushing: [String: [UInt8]?] = [:]
 
     init(name: ActorName, module: String, store: any KeyValueStore, limits: StorageLimits, cacheLimit: Int) {
         self.name = name
@@ -63,6 +66,9 @@ public final class KeyValueStorage: StorageModule {
     public func getBytes(_ key: String) async throws -> [UInt8]? {
         try check(key: key)
         if let pending = staged[key] {
+            return pending
+        }
+        if let pending = flushing[key] {
             return pending
         }
         if let cached = cache[key] {
@@ -116,7 +122,10 @@ public final class KeyValueStorage: StorageModule {
         guard query.limit > 0 else {
             return KeyValuePage(items: [], nextCursor: nil)
         }
-        let pending = staged.filter { query.contains($0.key) }
+        var pending = flushing.filter { query.contains($0.key) }
+        for (key, value) in staged where query.contains(key) {
+            pending[key] = value
+        }
 
         // Staged deletes may hide stored items, so ask for that many more to still fill the page.
         var storeQuery = query
@@ -194,25 +203,28 @@ public final class KeyValueStorage: StorageModule {
 
     var hasStagedWrites: Bool { !staged.isEmpty }
 
-    func collectStaged(into writes: inout [StoredWrite]) {
+    func beginFlush(into writes: inout [StoredWrite]) {
         writes.reserveCapacity(writes.count + staged.count)
         for (key, value) in staged {
             writes.append(StoredWrite(module: moduleName, key: key, value: value))
         }
+        // Swapping keeps both dictionaries' storage for reuse: the flushing set is empty between flushes.
+        swap(&staged, &flushing)
     }
 
     func didFlush() {
         // Only keys already cached are updated: caching every write would hold all an actor ever wrote.
         if !cache.isEmpty {
-            for (key, value) in staged where cache[key] != nil {
+            for (key, value) in flushing where cache[key] != nil {
                 cache[key] = .some(value)
             }
         }
-        staged.removeAll(keepingCapacity: staged.count <= 16384)
+        flushing.removeAll(keepingCapacity: flushing.count <= 16384)
     }
 
     func discardStaged() {
         staged.removeAll()
+        flushing.removeAll()
     }
 
     // MARK: Helpers

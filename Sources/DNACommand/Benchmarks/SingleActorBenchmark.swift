@@ -7,6 +7,8 @@ import Foundation
 struct SingleActorBenchmark {
     let count: Int
     let store: StoreArgument
+    /// Whether batches go on while the previous flush is in flight (``Node/Configuration/pipelinesFlushes``).
+    let pipelining: Bool
 
     static func key(_ index: Int) -> String { "k\(index)" }
     static func value(_ index: Int) -> String { "v\(index)" }
@@ -21,6 +23,7 @@ struct SingleActorBenchmark {
         report.add("scenario", "single-actor")
         report.add("store", store.kind)
         report.add("count", count)
+        report.add("pipelining", pipelining)
         report.add("seconds", run.seconds)
         report.add("puts_per_second", Double(count) / run.seconds)
         report.add("batches", run.batches)
@@ -48,10 +51,9 @@ struct SingleActorBenchmark {
     }
 
     private func runActor(store: StoreArgument) async throws -> ActorRun {
-        let node = try await Node.start(
-            Node.Configuration(store: .custom(try await store.open())),
-            actorTypes: [BenchWriter.self]
-        )
+        var configuration = Node.Configuration(store: .custom(try await store.open()))
+        configuration.pipelinesFlushes = pipelining
+        let node = try await Node.start(configuration, actorTypes: [BenchWriter.self])
         let writer = node.actor(BenchWriter.self, key: "single")
         _ = try await writer.call(.sync)
 

@@ -1,8 +1,9 @@
-/// `dna bench <scenario> [--count N] [--store sqlite:PATH|memory|cql://HOST:PORT/KEYSPACE] [--json PATH]`.
+/// `dna bench <scenario> [--count N] [--store sqlite:PATH|memory] [--json PATH]`.
 struct BenchCommand {
     static let usage = """
-        usage: dna bench single-actor|calls|activations [--count N] [--store sqlite:PATH|memory|cql://HOST:PORT/KEYSPACE] [--json PATH]
-               (calls also takes --write: every call stores a value)
+        usage: dna bench single-actor|calls|activations [--count N] [--store sqlite:PATH|memory] [--json PATH]
+               (calls also takes --write: every call stores a value; single-actor takes --pipelining false
+               to make every batch wait for the flush before it)
         """
 
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Int32 {
@@ -17,8 +18,9 @@ struct BenchCommand {
         switch scenario {
         case "single-actor":
             let count = try arguments.int("count", default: 1_000_000)
+            let pipelining = try arguments.flag("pipelining", default: true)
             try arguments.checkAllUsed()
-            report = try await SingleActorBenchmark(count: count, store: store).run()
+            report = try await SingleActorBenchmark(count: count, store: store, pipelining: pipelining).run()
         case "calls":
             let count = try arguments.int("count", default: 200_000)
             let write = try arguments.flag("write")

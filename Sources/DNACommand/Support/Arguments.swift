@@ -59,9 +59,9 @@ struct Arguments {
         return number
     }
 
-    mutating func flag(_ name: String) throws(UsageError) -> Bool {
+    mutating func flag(_ name: String, default value: Bool = false) throws(UsageError) -> Bool {
         guard let text = string(name) else {
-            return false
+            return value
         }
         switch text {
         case "true", "1", "yes": return true

@@ -15,7 +15,7 @@ struct KeyValueFixture {
     /// Flushes what the module staged, as the runtime does at the end of a batch.
     func flush() async throws {
         var writes: [StoredWrite] = []
-        storage.collectStaged(into: &writes)
+        storage.beginFlush(into: &writes)
         try await store.mutate(name, fence: owner, writes: writes)
         storage.didFlush()
     }

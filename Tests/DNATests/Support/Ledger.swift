@@ -13,6 +13,8 @@ final class Ledger: DurableActor {
         case addEarly(Int)
         /// Adds to the total and stages it, then throws.
         case addThenFail(Int)
+        /// Adds to the total and stages it, then waits at the probe's handler gate.
+        case addAndWait(Int)
         /// Replies with the total held in memory.
         case total
         /// Stages an entry.
@@ -60,6 +62,12 @@ final class Ledger: DurableActor {
     }
 
     func receive(_ message: Message, context: MessageContext) async throws -> Reply {
+        let reply = try await handle(message, context: context)
+        probe?.handled.increment()
+        return reply
+    }
+
+    private func handle(_ message: Message, context: MessageContext) async throws -> Reply {
         switch message {
         case .add(let amount):
             return try add(amount)
@@ -69,6 +77,11 @@ final class Ledger: DurableActor {
         case .addThenFail(let amount):
             _ = try add(amount)
             throw Failure()
+        case .addAndWait(let amount):
+            let reply = try add(amount)
+            probe?.waitingHandlers.increment()
+            await probe?.handlerGate.wait()
+            return reply
         case .total:
             return .total(total)
         case .put(let key, let value):

@@ -20,6 +20,15 @@ final class Probe: Sendable {
     /// When set, initialisers wait at this gate after counting themselves.
     let initGate: Gate?
 
+    /// Messages the actor has handled, counted as each handler returns.
+    let handled = EventCounter()
+
+    /// Handlers of ``Ledger/Message/addAndWait(_:)`` count themselves here, then wait at ``handlerGate``.
+    let waitingHandlers = EventCounter()
+
+    /// Where ``Ledger/Message/addAndWait(_:)`` waits until the test opens it.
+    let handlerGate = Gate()
+
     init(_ label: String = "actor", holdingInitialisers: Bool = false) {
         key = "\(label)-\(UUID().uuidString)"
         initGate = holdingInitialisers ? Gate() : nil

@@ -147,9 +147,8 @@ extension SQLiteStore {
             upsert.bind(1, name: name)
             let delete = try connection.statement(SQLiteStatements.deleteItem)
             delete.bind(1, name: name)
-            // Staged writes come in hash order; in key order they touch each B-tree page once, in sequence.
-            let ordered = writes.count > 1 ? writes.sorted { ($0.module, $0.key) < ($1.module, $1.key) } : writes
-            for write in ordered {
+            // The runtime hands writes over in key order, which touches each B-tree page once.
+            for write in writes {
                 if let value = write.value {
                     upsert.reset()
                     upsert.bind(4, write.module)

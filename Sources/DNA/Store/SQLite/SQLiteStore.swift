@@ -14,6 +14,8 @@ public final class SQLiteStore: Store {
 
     public var description: String { "sqlite:\(path)" }
 
+    public var prefersSortedWrites: Bool { true }
+
     private init(
         path: String,
         writer: SQLiteWriter,
