@@ -228,3 +228,45 @@ import Testing
         }
     }
 }
+
+@Suite struct ControlConnectionTests {
+    @Test func theControlConnectionIsReopenedAndEventsFlowAgain() async throws {
+        let node = FakeNode(me: .init(address: [127, 0, 0, 1], tokens: ["0"]), peers: [])
+        let server = try FakeCQLServer(behaviour: node.behaviour(CQLClientTests.preparesAndAccepts))
+        let events = Watched<[CQLEvent]>([])
+        var settings = CQLClient.Configuration(contactPoints: [CQLEndpoint(host: "127.0.0.1", port: server.port)])
+        settings.reconnectBackoff = CQLBackoff(initial: .milliseconds(5), maximum: .milliseconds(20))
+        settings.onEvent = { event in events.update { $0.append(event) } }
+        let client = try await CQLClient.connect(settings)
+        let registrations = server.requests.filter { $0.opcode == .register }.count
+
+        server.dropConnections()
+        try await server.log.wait { log in log.filter { $0.opcode == .register }.count > registrations }
+        // The REGISTER arrived; its READY and the discovery that follows finish before the new control
+        // connection is adopted, so wait for the rediscovery's second query too.
+        try await server.log.wait { log in
+            log.filter { $0.text?.contains("system.peers") == true }.count >= 2
+        }
+
+        server.broadcast(stream: -1, .event, FakeBodies.statusEvent("UP", address: [127, 0, 0, 1], port: 9042))
+        let seen = try await events.wait { !$0.isEmpty }
+        #expect(seen.first == .statusChange(change: "UP", address: CQLInet(address: [127, 0, 0, 1], port: 9042)))
+
+        await client.close()
+        await server.shutdown()
+    }
+}
+
+@Suite struct CQLEndpointTests {
+    @Test func parsing() {
+        #expect(CQLEndpoint(parsing: "db") == CQLEndpoint(host: "db", port: 9042))
+        #expect(CQLEndpoint(parsing: "db:19042") == CQLEndpoint(host: "db", port: 19042))
+        #expect(CQLEndpoint(parsing: "[::1]:9000") == CQLEndpoint(host: "::1", port: 9000))
+        #expect(CQLEndpoint(parsing: "[fe80::1]") == CQLEndpoint(host: "fe80::1", port: 9042))
+        #expect(CQLEndpoint(parsing: "::1") == CQLEndpoint(host: "::1", port: 9042))
+        for bad in ["", ":9042", "db:0", "db:65536", "db:x", "[::1", "[::1]9000"] {
+            #expect(CQLEndpoint(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(CQLEndpoint(host: "::1", port: 1).description == "[::1]:1")
+    }
+}
