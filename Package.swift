@@ -16,7 +16,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "DNA",
-            dependencies: ["CSQLite", "CLibPQ", "DNANetwork"],
+            dependencies: ["CSQLite", "CLibPQ", "DNANetwork", "CQL"],
             swiftSettings: [
                 .unsafeFlags(
                     ["-cross-module-optimization", "-enforce-exclusivity=unchecked"],
@@ -24,12 +24,12 @@ let package = Package(
                 )
             ]
         ),
-        .target(name: "CQL"),
+        .target(name: "CQL", dependencies: ["DNANetwork"]),
         .systemLibrary(name: "CDNANetwork"),
         .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
         .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
-        .testTarget(name: "DNATests", dependencies: ["DNA"]),
-        .testTarget(name: "CQLTests", dependencies: ["CQL"]),
+        .testTarget(name: "DNATests", dependencies: ["DNA", "CQL", "DNANetwork"]),
+        .testTarget(name: "CQLTests", dependencies: ["CQL", "DNANetwork"]),
         .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
     ],
     swiftLanguageModes: [.v6]

@@ -64,7 +64,7 @@ public final class Node: Sendable {
         for type in actorTypes {
             try types.register(type)
         }
-        let store = try await openStore(configuration.store)
+        let store = try await openStore(configuration.store, logger: configuration.logger)
 
         let identity = NodeID.make()
         let record = MemberRecord(cluster: configuration.cluster, node: identity, address: "", heartbeat: 0)
@@ -111,12 +111,15 @@ public final class Node: Sendable {
         return node
     }
 
-    private static func openStore(_ configuration: StoreConfiguration) async throws -> any Store {
+    private static func openStore(_ configuration: StoreConfiguration, logger: Logger) async throws -> any Store {
         switch configuration {
         case .memory:
             return MemoryStore()
         case .sqlite(let path, let synchronous):
             return try await SQLiteStore.open(path: path, synchronous: synchronous)
+        case .cql(var settings):
+            settings.logger = settings.logger ?? logger.child(label: "dna.store")
+            return try await CQLStore.open(settings)
         case .custom(let store):
             return store
         }

@@ -10,6 +10,9 @@ public enum StoreConfiguration: Sendable {
     /// Everything in memory; nothing survives the process. For tests and benchmarks.
     case memory
 
+    /// ScyllaDB or Cassandra, through DNA's CQL client (see ``CQLStoreConfiguration``).
+    case cql(CQLStoreConfiguration)
+
     /// A store the program built itself, such as a PostgreSQL store or a shared ``MemoryStore``.
     case custom(any Store)
 }

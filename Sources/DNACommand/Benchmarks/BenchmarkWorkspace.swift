@@ -15,6 +15,10 @@ struct BenchmarkWorkspace {
         case .memory:
             self.store = .memory
             baselinePath = nil
+        case .cql:
+            // The keyspace is the user's: the benchmark writes into it and has no raw baseline to compare with.
+            self.store = store
+            baselinePath = nil
         case .sqlite(let path):
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw BenchmarkError("\(path) exists; a benchmark needs a new file")

@@ -15,17 +15,22 @@ public enum TCPClient {
     ///   - timeout: The deadline for the whole connect.
     ///   - loop: The loop that will own the connection.
     ///   - configuration: Settings for the connection.
+    ///   - localPort: The local port to bind before connecting, or `nil` to let
+    ///     the kernel choose. Servers such as ScyllaDB read meaning into the
+    ///     client's port (its shard-aware port picks a core by it).
     ///   - makeHandler: Creates the connection's handler; runs on `loop`'s
     ///     thread before any byte is delivered.
     /// - Returns: The open connection.
     /// - Throws: ``NetworkError`` with code `timedOut`, `connectionFailed`,
-    ///   `invalidAddress` or `loopShutDown`.
+    ///   `invalidAddress`, `loopShutDown`, or `bindFailed` when `localPort` is
+    ///   taken (then try another port).
     public static func connect(
         host: String,
         port: Int,
         timeout: Duration = .seconds(10),
         on loop: EventLoop,
         configuration: TCPConnection.Configuration = .init(),
+        localPort: Int? = nil,
         makeHandler: @escaping @Sendable (TCPConnection) -> any TCPConnectionHandler
     ) async throws(NetworkError) -> TCPConnection {
         let deadline = MonotonicTime.now().advanced(by: timeout)
@@ -42,13 +47,14 @@ public enum TCPClient {
                 address: address,
                 loop: loop,
                 configuration: configuration,
+                localPort: localPort,
                 makeHandler: makeHandler
             )
             do {
                 return try await attempt.run(timeout: .nanoseconds(Int64(remaining)))
             } catch {
                 lastError = error
-                if error.code == .timedOut || error.code == .loopShutDown {
+                if error.code == .timedOut || error.code == .loopShutDown || error.code == .bindFailed {
                     throw error
                 }
             }
@@ -63,6 +69,7 @@ private final class ConnectAttempt: LoopSelectable, @unchecked Sendable {
     let address: SocketAddress
     let loop: EventLoop
     let configuration: TCPConnection.Configuration
+    let localPort: Int?
     let makeHandler: @Sendable (TCPConnection) -> any TCPConnectionHandler
 
     private var descriptor: Int32 = -1
@@ -75,11 +82,13 @@ private final class ConnectAttempt: LoopSelectable, @unchecked Sendable {
         address: SocketAddress,
         loop: EventLoop,
         configuration: TCPConnection.Configuration,
+        localPort: Int?,
         makeHandler: @escaping @Sendable (TCPConnection) -> any TCPConnectionHandler
     ) {
         self.address = address
         self.loop = loop
         self.configuration = configuration
+        self.localPort = localPort
         self.makeHandler = makeHandler
     }
 
@@ -136,6 +145,18 @@ private final class ConnectAttempt: LoopSelectable, @unchecked Sendable {
         } catch {
             finish(.failure(error))
             return
+        }
+
+        if let localPort {
+            let wildcard = SocketAddress(
+                family: address.family,
+                addressBytes: Array(repeating: 0, count: address.family == .ipv4 ? 4 : 16),
+                port: localPort
+            )
+            guard wildcard.withSockAddr({ Glibc.bind(descriptor, $0, $1) }) == 0 else {
+                fail(code: .bindFailed, message: "cannot bind local port \(localPort)", errno: errno)
+                return
+            }
         }
 
         let result = address.withSockAddr { Glibc.connect(descriptor, $0, $1) }

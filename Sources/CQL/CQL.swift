@@ -1,2 +1,0 @@
-// The CQL native protocol v4 client. See the module documentation.
-enum CQLPlaceholder {}

@@ -1,5 +1,0 @@
-import Testing
-
-@testable import CQL
-
-@Test func placeholder() {}
