@@ -8,8 +8,11 @@ enum DNACommand {
         usage: dna <command> [options]
 
         commands:
+          serve                                   run a node with the built-in counter and kv actors
           bench single-actor|calls|activations   run a benchmark and print its figures
           help                                    show this text
+
+        dna <command> --help shows a command's options.
         """
 
     static func main() async {
@@ -24,6 +27,11 @@ enum DNACommand {
         do {
             let status: Int32
             switch command {
+            case "serve" where arguments.contains("--help"):
+                print(ServeCommand.usage)
+                status = 0
+            case "serve":
+                status = try await ServeCommand.run(arguments, environment: environment)
             case "bench":
                 status = try await BenchCommand.run(arguments, environment: environment)
             case "help", "--help", "-h":

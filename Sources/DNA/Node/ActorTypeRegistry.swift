@@ -103,7 +103,9 @@ struct ActorTypeEntry<Actor: DurableActor>: RegisteredActorType {
         let message = try Self.decodeJSON(body, for: name)
         let reply = try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: 0)
         do {
-            return Array(try JSONEncoder().encode(reply))
+            let encoder = JSONEncoder()
+            encoder.userInfo[.dnaJSON] = true
+            return Array(try encoder.encode(reply))
         } catch {
             throw DNAError(.decodingFailed, "the reply of \(name) cannot be written as JSON", underlying: error)
         }
@@ -148,7 +150,9 @@ struct ActorTypeEntry<Actor: DurableActor>: RegisteredActorType {
 
     private static func decodeJSON(_ body: [UInt8], for name: ActorName) throws -> Actor.Message {
         do {
-            return try JSONDecoder().decode(Actor.Message.self, from: Data(body))
+            let decoder = JSONDecoder()
+            decoder.userInfo[.dnaJSON] = true
+            return try decoder.decode(Actor.Message.self, from: Data(body))
         } catch let error as DecodingError {
             throw DNAError(.badRequest, "the body is not a message for \(name.type): \(Self.describe(error))")
         } catch {

@@ -54,13 +54,16 @@ enum StoreArgument: CustomStringConvertible {
     }
 
     /// Opens the store described.
-    func open() async throws -> any Store {
+    ///
+    /// - Parameter logger: Where the store's own log lines go (the CQL store's topology notes, for example).
+    func open(logger: Logger = .disabled) async throws -> any Store {
         switch self {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path)
         case .memory:
             return MemoryStore()
-        case .cql(let configuration):
+        case .cql(var configuration):
+            configuration.logger = configuration.logger ?? logger.child(label: "dna.store")
             return try await CQLStore.open(configuration)
         }
     }

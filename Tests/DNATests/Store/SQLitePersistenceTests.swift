@@ -28,6 +28,29 @@ struct SQLitePersistenceTests {
         await second.shutdown()
     }
 
+    @Test("a store sees what another connection to the file wrote since, whatever it read before")
+    func readersSeeOtherWriters() async throws {
+        let directory = try TemporaryDirectory()
+        let writer = try await SQLiteStore.open(path: directory.path("shared.db"))
+        let reader = try await SQLiteStore.open(path: directory.path("shared.db"))
+        let name = ActorName(type: "test.shared", key: "k")
+        let node = NodeID.make()
+
+        for heartbeat in Int64(1)...6 {
+            // A read that stops on a row, on each reader connection, must not pin that connection's snapshot.
+            _ = try await reader.owner(of: name)
+            _ = try await reader.get(name, module: "m", key: "missing")
+            try await writer.upsertMember(MemberRecord(cluster: "c", node: node, address: "a", heartbeat: heartbeat))
+            let seen = try await reader.listMembers(cluster: "c").first?.heartbeat
+            #expect(seen == heartbeat)
+            #expect(try await reader.owner(of: name)?.epoch == (heartbeat == 1 ? nil : heartbeat - 1))
+            _ = try await writer.release(name, owner: node)
+            _ = try await writer.claim(name, for: node)
+        }
+        await writer.close()
+        await reader.close()
+    }
+
     /// The items of the actor with `key`, as `module|item|HEX`, read by a separate process.
     private static func readRows(path: String, key: String) async throws -> [String] {
         let query = "SELECT module, item, hex(value) FROM dna_items WHERE key = '\(key)' ORDER BY module, item"

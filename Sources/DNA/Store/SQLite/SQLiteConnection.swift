@@ -1,5 +1,9 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One SQLite database connection with a cache of prepared statements.
 ///
 /// - Important: A connection is used by one thread only: the job thread that owns it.
@@ -33,6 +37,25 @@ final class SQLiteConnection {
         let status = sqlite3_exec(handle, sql, nil, nil, nil)
         guard status == SQLITE_OK else {
             throw error(status, doing: sql)
+        }
+    }
+
+    /// Runs `sql`, retrying while another connection holds the lock it needs, for up to `patience`.
+    ///
+    /// For statements that SQLite's busy handler does not wait for, such as switching a new file to WAL while
+    /// another process does the same. Runs on the connection's own thread, which may block.
+    func executeWaitingForLock(_ sql: String, patience: Duration = .seconds(10)) throws(DNAError) {
+        let deadline = MonotonicInstant.now() + patience
+        while true {
+            let status = sqlite3_exec(handle, sql, nil, nil, nil)
+            let primary = status & 0xFF
+            guard status != SQLITE_OK else {
+                return
+            }
+            guard primary == SQLITE_BUSY || primary == SQLITE_LOCKED, MonotonicInstant.now() < deadline else {
+                throw error(status, doing: sql)
+            }
+            usleep(5_000)
         }
     }
 

@@ -30,7 +30,7 @@ enum SQLiteSchema {
     ///
     /// Runs in an immediate transaction so that node processes opening one new file at once do not race.
     static func migrate(_ connection: SQLiteConnection) throws(DNAError) {
-        try connection.execute("BEGIN IMMEDIATE")
+        try connection.executeWaitingForLock("BEGIN IMMEDIATE")
         do throws(DNAError) {
             let found = try currentVersion(connection)
             if found > version {
@@ -54,6 +54,7 @@ enum SQLiteSchema {
 
     private static func currentVersion(_ connection: SQLiteConnection) throws(DNAError) -> Int64 {
         let statement = try connection.statement("PRAGMA user_version")
+        defer { statement.reset() }
         guard try statement.step() else {
             return 0
         }
@@ -64,7 +65,8 @@ enum SQLiteSchema {
     /// processes wait for each other's transactions instead of failing.
     static func configure(_ connection: SQLiteConnection, synchronous: SQLiteSynchronous) throws(DNAError) {
         try connection.execute("PRAGMA busy_timeout = 10000")
-        try connection.execute("PRAGMA journal_mode = WAL")
+        // Switching a new file to WAL needs a lock the busy timeout does not wait for when processes race.
+        try connection.executeWaitingForLock("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
         try connection.execute("PRAGMA cache_size = -65536")
         try connection.execute("PRAGMA secure_delete = OFF")

@@ -19,6 +19,7 @@ extension SQLiteStore {
     public func listMembers(cluster: String) async throws -> [MemberRecord] {
         try await read { connection in
             let statement = try connection.statement(SQLiteStatements.listMembers)
+            defer { statement.reset() }
             statement.bind(1, cluster)
             var members: [MemberRecord] = []
             while try statement.step() {
@@ -93,6 +94,8 @@ extension SQLiteStore {
 
     private static func readOwner(_ name: ActorName, on connection: SQLiteConnection) throws -> Ownership? {
         let statement = try connection.statement(SQLiteStatements.owner)
+        // A statement left on a row keeps its read transaction open, and with it an old snapshot of the file.
+        defer { statement.reset() }
         statement.bind(1, name: name)
         guard try statement.step(), !statement.isNull(0) else {
             return nil
@@ -108,6 +111,7 @@ extension SQLiteStore {
     public func get(_ name: ActorName, module: String, key: String) async throws -> [UInt8]? {
         try await read { connection in
             let statement = try connection.statement(SQLiteStatements.getItem)
+            defer { statement.reset() }
             statement.bind(1, name: name)
             statement.bind(4, module)
             statement.bind(5, key)
@@ -121,6 +125,7 @@ extension SQLiteStore {
     public func list(_ name: ActorName, module: String, query: ListQuery) async throws -> [StoredItem] {
         try await read { connection in
             let statement = try connection.statement(SQLiteStatements.listItems(query))
+            defer { statement.reset() }
             statement.bind(1, name: name)
             statement.bind(4, module)
             statement.bind(5, query.lowerBound)
