@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "CQL", dependencies: ["DNANetwork"]),
         .systemLibrary(name: "CDNANetwork"),
         .target(name: "DNANetwork", dependencies: ["CDNANetwork", "COpenSSL"]),
-        .executableTarget(name: "DNACommand", dependencies: ["DNA"]),
+        .executableTarget(name: "DNACommand", dependencies: ["DNA", "DNANetwork"]),
         .testTarget(name: "DNATests", dependencies: ["DNA", "CQL", "DNANetwork"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL", "DNANetwork"]),
         .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),

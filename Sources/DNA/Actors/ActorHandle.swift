@@ -43,8 +43,15 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     /// A cast that cannot be delivered (unknown type, a node that is draining or lost its lease, an actor that
     /// fails to start or cannot be placed) is dropped and counted in the node's metrics.
     public func cast(_ message: Actor.Message) {
-        if let cached = cache.current, runtime.lease.isValid(), cached.cast(message) {
-            return
+        if runtime.lease.isValid() {
+            if let cached = cache.current, cached.cast(message) {
+                return
+            }
+            if let route = cache.remote,
+                runtime.send(cast: message, on: route, as: Actor.self, name: name, cache: cache)
+            {
+                return
+            }
         }
         runtime.route(cast: message, to: name, as: Actor.self, hops: 0, cache: cache)
     }

@@ -119,3 +119,15 @@ enum ClusterReply: Sendable, Equatable {
         }
     }
 }
+
+extension ActorName {
+    /// The bytes of a call to this actor forwarded between nodes, for a message that encodes to `bodySize`
+    /// bytes: DNA's routing header and the message, without the transport's frame header.
+    ///
+    /// Benchmarks use it to compare forwarded calls with raw round trips of the same size.
+    public func forwardedCallSize(bodySize: Int) -> Int {
+        let target = NodeID(startedAtMillis: WallClock.nowMillis(), random: .max)
+        let message = ClusterMessage(kind: .call, hops: 1, target: target, timeout: .seconds(30), name: self, body: [])
+        return message.encoded().count + bodySize
+    }
+}

@@ -19,8 +19,10 @@ extension NodeRuntime {
                 metrics.recordMalformedMessage()
                 return
             }
-            Task {
-                incoming.reply(await answer(message).encoded())
+            // On the loop the call arrived on: an idle actor answers in the same pass over the socket's events,
+            // without waking a thread of the cooperative pool.
+            Task(executorPreference: incoming.loop) {
+                incoming.reply(await self.answer(message).encoded())
             }
         case .cast:
             receive(cast: message)

@@ -62,25 +62,25 @@ struct DecoderState: Decoder {
             }
             return try Value(from: self)
         }
-        switch type {
-        case is String.Type: return try Self.string(from: content) as! Value  // Matched by the case.
-        case is [UInt8].Type: return Array(content) as! Value  // Matched by the case.
-        case is Data.Type: return Data(content) as! Value  // Matched by the case.
-        case is Bool.Type: return try bool() as! Value  // Matched by the case.
-        case is Int.Type: return try signed(Int.self) as! Value  // Matched by the case.
-        case is Int64.Type: return try signed(Int64.self) as! Value  // Matched by the case.
-        case is Int32.Type: return try signed(Int32.self) as! Value  // Matched by the case.
-        case is Int16.Type: return try signed(Int16.self) as! Value  // Matched by the case.
-        case is Int8.Type: return try signed(Int8.self) as! Value  // Matched by the case.
-        case is UInt.Type: return try unsigned(UInt.self) as! Value  // Matched by the case.
-        case is UInt64.Type: return try unsigned(UInt64.self) as! Value  // Matched by the case.
-        case is UInt32.Type: return try unsigned(UInt32.self) as! Value  // Matched by the case.
-        case is UInt16.Type: return try unsigned(UInt16.self) as! Value  // Matched by the case.
-        case is UInt8.Type: return try unsigned(UInt8.self) as! Value  // Matched by the case.
-        case is Double.Type: return Double(bitPattern: try fixed(UInt64.self)) as! Value  // Matched by the case.
-        case is Float.Type: return Float(bitPattern: try fixed(UInt32.self)) as! Value  // Matched by the case.
-        default: return try Value(from: self)
-        }
+        // Metatype comparisons, not casts: see `LeafEncoding.leaf(for:)`. Each `unsafeBitCast` turns a value into
+        // the type it is already known to be.
+        if type == String.self { return unsafeBitCast(try Self.string(from: content), to: Value.self) }
+        if type == Int.self { return unsafeBitCast(try signed(Int.self), to: Value.self) }
+        if type == [UInt8].self { return unsafeBitCast(Array(content), to: Value.self) }
+        if type == Bool.self { return unsafeBitCast(try bool(), to: Value.self) }
+        if type == Int64.self { return unsafeBitCast(try signed(Int64.self), to: Value.self) }
+        if type == Double.self { return unsafeBitCast(Double(bitPattern: try fixed(UInt64.self)), to: Value.self) }
+        if type == UInt64.self { return unsafeBitCast(try unsigned(UInt64.self), to: Value.self) }
+        if type == Int32.self { return unsafeBitCast(try signed(Int32.self), to: Value.self) }
+        if type == UInt32.self { return unsafeBitCast(try unsigned(UInt32.self), to: Value.self) }
+        if type == Data.self { return unsafeBitCast(Data(content), to: Value.self) }
+        if type == UInt.self { return unsafeBitCast(try unsigned(UInt.self), to: Value.self) }
+        if type == Int16.self { return unsafeBitCast(try signed(Int16.self), to: Value.self) }
+        if type == UInt16.self { return unsafeBitCast(try unsigned(UInt16.self), to: Value.self) }
+        if type == Int8.self { return unsafeBitCast(try signed(Int8.self), to: Value.self) }
+        if type == UInt8.self { return unsafeBitCast(try unsigned(UInt8.self), to: Value.self) }
+        if type == Float.self { return unsafeBitCast(Float(bitPattern: try fixed(UInt32.self)), to: Value.self) }
+        return try Value(from: self)
     }
 
     static func string(from content: ArraySlice<UInt8>) throws -> String {

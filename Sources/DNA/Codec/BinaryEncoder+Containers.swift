@@ -11,29 +11,29 @@ enum LeafEncoding {
     }
 
     /// The leaf form of the standard scalar types, or `nil` for anything that encodes itself.
+    ///
+    /// The type is matched by comparing metatypes, which costs a pointer comparison each, rather than by casts,
+    /// which go through the runtime's dynamic casting for every value that is not a scalar. Once the types are
+    /// known to be equal, `unsafeBitCast` reinterprets the value as the type it already is.
     static func leaf<Value: Encodable>(for value: Value) -> EncodedLeaf? {
-        // Matched by type, not by a cast: an empty array of any element type casts to `[UInt8]`.
-        if Value.self == [UInt8].self {
-            return .bytes(value as! [UInt8])  // The type check above makes the cast certain.
-        }
-        return switch value {
-        case let value as String: .string(value)
-        case let value as Data: .bytes(Array(value))
-        case let value as Bool: .bool(value)
-        case let value as Int: .varint(Varint.zigzag(Int64(value)))
-        case let value as Int64: .varint(Varint.zigzag(value))
-        case let value as Int32: .varint(Varint.zigzag(Int64(value)))
-        case let value as Int16: .varint(Varint.zigzag(Int64(value)))
-        case let value as Int8: .varint(Varint.zigzag(Int64(value)))
-        case let value as UInt: .varint(UInt64(value))
-        case let value as UInt64: .varint(value)
-        case let value as UInt32: .varint(UInt64(value))
-        case let value as UInt16: .varint(UInt64(value))
-        case let value as UInt8: .varint(UInt64(value))
-        case let value as Double: .fixed64(value.bitPattern)
-        case let value as Float: .fixed32(value.bitPattern)
-        default: nil
-        }
+        let type = Value.self
+        if type == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if type == Int.self { return .varint(Varint.zigzag(Int64(unsafeBitCast(value, to: Int.self)))) }
+        if type == [UInt8].self { return .bytes(unsafeBitCast(value, to: [UInt8].self)) }
+        if type == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if type == Int64.self { return .varint(Varint.zigzag(unsafeBitCast(value, to: Int64.self))) }
+        if type == Double.self { return .fixed64(unsafeBitCast(value, to: Double.self).bitPattern) }
+        if type == UInt64.self { return .varint(unsafeBitCast(value, to: UInt64.self)) }
+        if type == Int32.self { return .varint(Varint.zigzag(Int64(unsafeBitCast(value, to: Int32.self)))) }
+        if type == UInt32.self { return .varint(UInt64(unsafeBitCast(value, to: UInt32.self))) }
+        if type == Data.self { return .bytes(Array(unsafeBitCast(value, to: Data.self))) }
+        if type == UInt.self { return .varint(UInt64(unsafeBitCast(value, to: UInt.self))) }
+        if type == Int16.self { return .varint(Varint.zigzag(Int64(unsafeBitCast(value, to: Int16.self)))) }
+        if type == UInt16.self { return .varint(UInt64(unsafeBitCast(value, to: UInt16.self))) }
+        if type == Int8.self { return .varint(Varint.zigzag(Int64(unsafeBitCast(value, to: Int8.self)))) }
+        if type == UInt8.self { return .varint(UInt64(unsafeBitCast(value, to: UInt8.self))) }
+        if type == Float.self { return .fixed32(unsafeBitCast(value, to: Float.self).bitPattern) }
+        return nil
     }
 }
 

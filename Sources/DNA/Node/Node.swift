@@ -45,6 +45,18 @@ public final class Node: Sendable {
         gateway.map { PeerAddress(host: $0.localAddress.host, port: $0.localAddress.port).description }
     }
 
+    /// The event loop of the node's transport, as a task executor, when the node has one.
+    ///
+    /// A task that prefers it (`withTaskExecutorPreference(node.taskExecutor)`) runs on the loop that reads the
+    /// replies of forwarded calls, so that each reply resumes the caller without waking another thread: the
+    /// lowest latency for a caller that makes many remote calls. Such a task must not block.
+    public var taskExecutor: (any TaskExecutor)? {
+        group?.loops.first
+    }
+
+    /// The cluster's heartbeat rows as this node last read them, its own included.
+    public var clusterMembers: [MemberRecord] { runtime.membership.members }
+
     /// Whether the node serves actors now: it holds a valid lease and is not draining.
     public var isServing: Bool {
         runtime.currentPhase == .serving && runtime.membership.lease.isValid()

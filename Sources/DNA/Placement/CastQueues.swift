@@ -17,6 +17,14 @@ final class CastQueues: Sendable {
 
     private let queues = Mutex<[ActorName: Queue]>([:])
 
+    /// How many names have casts waiting; read without the lock on the path of every cast.
+    private let waitingNames = Atomic<Int>(0)
+
+    /// Whether no cast of any name waits for a route, so that a cast may be delivered without the lock.
+    var isIdle: Bool {
+        waitingNames.load(ordering: .acquiring) == 0
+    }
+
     /// Queues `delivery` behind the casts already waiting for `name`, or delivers it at once.
     ///
     /// - Parameter deliverNow: Called under the lock when nothing waits for `name`; returns `false` when the
@@ -32,6 +40,7 @@ final class CastQueues: Sendable {
                 return false
             }
             queues[name] = Queue(deliveries: [delivery])
+            waitingNames.add(1, ordering: .releasing)
             return true
         }
     }
@@ -39,11 +48,14 @@ final class CastQueues: Sendable {
     /// Delivers every cast waiting for `name` to `target`, in order, and forgets the queue.
     func drain(_ name: ActorName, to target: CastTarget?) {
         let waiters = queues.withLock { queues -> [CheckedContinuation<Void, Never>] in
-            let queue = queues.removeValue(forKey: name)
-            for delivery in queue?.deliveries ?? [] {
+            guard let queue = queues.removeValue(forKey: name) else {
+                return []
+            }
+            for delivery in queue.deliveries {
                 delivery(target)
             }
-            return queue?.waiters ?? []
+            waitingNames.subtract(1, ordering: .releasing)
+            return queue.waiters
         }
         for waiter in waiters {
             waiter.resume()

@@ -16,8 +16,12 @@ extension NodeRuntime {
             return
         }
 
+        // While no cast of any name waits for a route, none of this sender's can: deliver without the lock.
+        if castQueues.isIdle, deliverDirectly(cast: message, to: name, as: type, hops: hops, cache: cache) {
+            return
+        }
         let delivery: CastQueues.Delivery = { [self] target in
-            deliver(cast: message, to: name, as: type, target: target, hops: hops, cache: cache)
+            deliver(cast: message, to: name, as: type, target: target, hops: hops)
         }
         let mustResolve = castQueues.submit(name, delivery) {
             deliverDirectly(cast: message, to: name, as: type, hops: hops, cache: cache)
@@ -36,6 +40,31 @@ extension NodeRuntime {
                 target = nil
             }
             castQueues.drain(name, to: target)
+            // Only now may the handle's casts skip the queue: earlier ones were all delivered by the drain.
+            remember(target, for: name, as: type, in: cache, hops: hops)
+        }
+    }
+
+    /// Tells a handle's cache where its casts go, so that the next ones need no routing.
+    private func remember<Actor: DurableActor>(
+        _ target: CastTarget?,
+        for name: ActorName,
+        as type: Actor.Type,
+        in cache: InstanceCache<Actor>?,
+        hops: Int
+    ) {
+        guard let cache, hops == 0 else {
+            return
+        }
+        switch target {
+        case .local?:
+            if let instance = existingInstance(for: name, as: type) {
+                cache.remember(instance)
+            }
+        case .remote(let node, let address)?:
+            cache.remember(remote: RemoteRoute(node: node, address: address, name: name))
+        case nil:
+            break
         }
     }
 
@@ -57,7 +86,35 @@ extension NodeRuntime {
         else {
             return false
         }
-        return send(cast: message, to: name, as: type, node: cached.node, address: address, hops: hops)
+        guard send(cast: message, to: name, as: type, node: cached.node, address: address, hops: hops) else {
+            return false
+        }
+        if hops == 0 {
+            cache?.remember(remote: RemoteRoute(node: cached.node, address: address, name: name))
+        }
+        return true
+    }
+
+    /// Sends a cast on a handle's cached route. Returns `false` (and drops the route) when it could not be
+    /// sent, so that the caller routes it afresh.
+    func send<Actor: DurableActor>(
+        cast message: Actor.Message,
+        on route: RemoteRoute,
+        as type: Actor.Type,
+        name: ActorName,
+        cache: InstanceCache<Actor>
+    ) -> Bool {
+        guard let link, let body = try? ActorTypeEntry<Actor>.encodeBinary(message, for: name) else {
+            return false
+        }
+        do {
+            try link.send(to: route.address, payload: route.castHeader + body)
+            return true
+        } catch {
+            cache.forget(remote: route)
+            directory.forget(name)
+            return false
+        }
     }
 
     /// Delivers one queued cast once its route is known.
@@ -66,8 +123,7 @@ extension NodeRuntime {
         to name: ActorName,
         as type: Actor.Type,
         target: CastTarget?,
-        hops: Int,
-        cache: InstanceCache<Actor>?
+        hops: Int
     ) {
         switch target {
         case .local(let ownership)?:
@@ -75,7 +131,6 @@ extension NodeRuntime {
                 guard let (instance, created) = try? instance(for: name, as: type, ownership: ownership) else {
                     break
                 }
-                cache?.remember(instance)
                 if created {
                     instance.castAndStart(message)
                     return

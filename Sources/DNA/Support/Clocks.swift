@@ -70,6 +70,11 @@ extension Duration {
         return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
+    /// The duration in whole milliseconds, clamped to `UInt64`.
+    var wholeMilliseconds: UInt64 {
+        nanoseconds / 1_000_000
+    }
+
     /// The duration in seconds as a floating-point number.
     var inSeconds: Double {
         let (seconds, attoseconds) = components

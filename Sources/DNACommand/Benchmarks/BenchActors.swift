@@ -60,3 +60,40 @@ final class BenchCounter: DurableActor {
         }
     }
 }
+
+/// The actor of the remote-casts benchmark: it counts the numbers cast to it and checks that they arrive in
+/// the order sent (0, 1, 2, ...).
+final class BenchSequence: DurableActor {
+    static let type: ActorType = "bench.sequence"
+
+    enum Message: Codable, Sendable {
+        case next(Int)
+        case report
+    }
+
+    struct Reply: Codable, Sendable {
+        var received: Int
+        var inOrder: Bool
+    }
+
+    private var received = 0
+    private var inOrder = true
+
+    init(context: ActorContext) async throws {}
+
+    func receive(_ message: Message, context: MessageContext) async throws -> Reply {
+        switch message {
+        case .next(let number):
+            inOrder = inOrder && number == received
+            received += 1
+        case .report:
+            break
+        }
+        return Reply(received: received, inOrder: inOrder)
+    }
+}
+
+/// The actor types benchmark nodes run, in this process and in `dna serve --bench-actors` children.
+enum BenchActorTypes {
+    static let all: [any DurableActor.Type] = [BenchWriter.self, BenchCounter.self, BenchSequence.self]
+}

@@ -28,6 +28,11 @@ struct BenchmarkWorkspace {
         }
     }
 
+    /// A path for a file of the benchmark's own, removed with the workspace.
+    func file(_ name: String) -> String {
+        (temporary ?? FileManager.default.temporaryDirectory).appendingPathComponent(name).path
+    }
+
     /// A path for a temporary SQLite file, the default store of the benchmarks.
     static func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("dna-bench-\(UUID().uuidString).db").path

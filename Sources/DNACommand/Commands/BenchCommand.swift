@@ -1,7 +1,8 @@
 /// `dna bench <scenario> [--count N] [--store sqlite:PATH|memory] [--json PATH]`.
 struct BenchCommand {
     static let usage = """
-        usage: dna bench single-actor|calls|activations [--count N] [--store sqlite:PATH|memory] [--json PATH]
+        usage: dna bench single-actor|calls|activations|remote-calls|remote-casts [--count N]
+                         [--store sqlite:PATH|memory] [--json PATH]
                (calls also takes --write: every call stores a value; single-actor takes --pipelining false
                to make every batch wait for the flush before it)
         """
@@ -26,6 +27,22 @@ struct BenchCommand {
             let write = try arguments.flag("write")
             try arguments.checkAllUsed()
             report = try await CallsBenchmark(count: count, store: store, write: write).run()
+        case "remote-calls":
+            let count = try arguments.int("count", default: 100_000)
+            try arguments.checkAllUsed()
+            report = try await RemoteCallsBenchmark(count: count, store: store).run()
+        case "remote-casts":
+            let count = try arguments.int("count", default: 1_000_000)
+            try arguments.checkAllUsed()
+            report = try await RemoteCastsBenchmark(count: count, store: store).run()
+        case "codec":
+            let count = try arguments.int("count", default: 1_000_000)
+            try arguments.checkAllUsed()
+            report = try CodecBenchmark(count: count).run()
+        case "pong-server":
+            let size = try arguments.int("payload-size", default: 64)
+            try arguments.checkAllUsed()
+            return try await PingPongProcess.serve(payloadSize: max(1, size))
         case "activations":
             let count = try arguments.int("count", default: 100_000)
             try arguments.checkAllUsed()

@@ -20,18 +20,21 @@ struct ServeCommand {
         """
 
     static func run(_ words: [String], environment: [String: String]) async throws -> Int32 {
-        var arguments = try Arguments(words, environment: environment)
+        var arguments = try Arguments(words, booleanFlags: ["bench-actors"], environment: environment)
         guard arguments.words.isEmpty else {
             throw UsageError("serve takes no words, only options: \(arguments.words.joined(separator: " "))")
         }
         let settings = try ServeSettings(&arguments)
+        // Undocumented: the benchmark actor types, for the owner node of the remote benchmarks.
+        let benchActors = try arguments.flag("bench-actors")
         try arguments.checkAllUsed()
 
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGUSR1, SIGUSR2])
         let faults = FaultInjectingStore(try await settings.store.open(logger: settings.logger))
         var configuration = settings.configuration(store: .custom(faults))
         configuration.logger = settings.logger
-        let node = try await Node.start(configuration, actorTypes: [CounterActor.self, KeyValueActor.self])
+        let types: [any DurableActor.Type] = [CounterActor.self, KeyValueActor.self]
+        let node = try await Node.start(configuration, actorTypes: types + (benchActors ? BenchActorTypes.all : []))
 
         let listen = node.transportAddress ?? "-"
         let http = node.gatewayAddress ?? "-"

@@ -12,6 +12,12 @@ extension ClusterTransport {
         let requestID: UInt64?
         let maximumFrameSize: Int
 
+        /// The event loop the message arrived on. Work that continues a request may run there, as a task that
+        /// prefers it as its executor, to answer without waking another thread.
+        public var loop: EventLoop {
+            connection.loop
+        }
+
         /// Whether the peer waits for a ``reply(_:)`` (a request) or not (a one-way message).
         public var expectsReply: Bool {
             requestID != nil

@@ -1,0 +1,92 @@
+import DNA
+import DNANetwork
+import Foundation
+
+/// The two nodes of the remote benchmarks: the caller in this process, and the owner of the benchmark's actor
+/// in a `dna serve` child process on the same store.
+///
+/// A memory store cannot be shared between processes: on `--store memory` the owner is a second node of this
+/// process, still reached over loopback TCP with every message encoded, and ``processes`` says 1.
+struct RemotePair {
+    let caller: Node
+    let processes: Int
+    private let ownerNode: Node?
+    private let ownerProcess: NodeProcess?
+
+    static func start(workspace: BenchmarkWorkspace) async throws -> RemotePair {
+        let secret = ServeSettings.developmentSecret
+        if case .memory = workspace.store {
+            let shared = MemoryStore()
+            let owner = try await Node.start(
+                configuration(store: FaultInjectingStore(shared, closesBase: false), secret: secret),
+                actorTypes: BenchActorTypes.all
+            )
+            let caller = try await Node.start(
+                configuration(store: shared, secret: secret),
+                actorTypes: BenchActorTypes.all
+            )
+            return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil)
+        }
+
+        let owner = try await NodeProcess.start(
+            arguments: [
+                "--store", workspace.store.description, "--cluster", "bench", "--bench-actors", "--log-level",
+                "warning",
+            ],
+            logPath: workspace.file("owner.log")
+        )
+        let caller = try await Node.start(
+            configuration(store: try await workspace.store.open(), secret: secret),
+            actorTypes: BenchActorTypes.all
+        )
+        return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner)
+    }
+
+    private static func configuration(store: any Store, secret: [UInt8]) -> Node.Configuration {
+        var configuration = Node.Configuration(store: .custom(store), cluster: "bench")
+        configuration.transport = TransportConfiguration(listen: "127.0.0.1:0", secret: secret)
+        configuration.callTimeout = .seconds(60)
+        return configuration
+    }
+
+    /// Makes the owner node claim and start the actor: its first message arrives there.
+    ///
+    /// - Parameter json: The message as JSON, for a child process reached through its gateway.
+    func activateOnOwner<Actor: DurableActor>(
+        _ type: Actor.Type,
+        key: String,
+        message: Actor.Message,
+        json: String
+    )
+        async throws
+    {
+        if let ownerNode {
+            _ = try await ownerNode.actor(type, key: key).call(message)
+        } else if let ownerProcess {
+            let url = "http://\(ownerProcess.http)/v1/actors/\(Actor.type.name)/\(key)"
+            let response = try await HTTPClient.request(method: "POST", url: url, body: Array(json.utf8))
+            guard response.status == 200 else {
+                throw BenchmarkError("the owner node answered \(response.status): \(response.text)")
+            }
+        }
+        // The caller learns of the owner from its heartbeat row; wait until it has seen one.
+        let deadline = MonotonicInstant.now() + .seconds(10)
+        while caller.clusterMembers.count < 2 {
+            guard MonotonicInstant.now() < deadline else {
+                throw BenchmarkError("the caller never saw the owner's heartbeat")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The context switches of both nodes' processes so far (this process once, when both nodes live here).
+    var contextSwitches: Int {
+        ContextSwitches.total() + (ownerProcess.map { ContextSwitches.total(of: $0.process.processIdentifier) } ?? 0)
+    }
+
+    func stop() async {
+        await caller.shutdown()
+        await ownerNode?.shutdown()
+        await ownerProcess?.stop()
+    }
+}
