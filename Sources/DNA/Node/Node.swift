@@ -70,6 +70,8 @@ public final class Node: Sendable {
             return MemoryStore()
         case .sqlite(let path, let synchronous):
             return try await SQLiteStore.open(path: path, synchronous: synchronous)
+        case .postgres(let postgres):
+            return try await PostgresStore.open(postgres)
         case .custom(let store):
             return store
         }

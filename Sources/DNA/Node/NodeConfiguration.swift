@@ -7,10 +7,13 @@ public enum StoreConfiguration: Sendable {
     /// The embedded default: one SQLite file, which several node processes on one host may share.
     case sqlite(path: String, synchronous: SQLiteSynchronous = .full)
 
+    /// A PostgreSQL server, which nodes on several hosts can share; see ``PostgresConfiguration``.
+    case postgres(PostgresConfiguration)
+
     /// Everything in memory; nothing survives the process. For tests and benchmarks.
     case memory
 
-    /// A store the program built itself, such as a PostgreSQL store or a shared ``MemoryStore``.
+    /// A store the program built itself, such as a shared ``MemoryStore`` or a store opened beforehand.
     case custom(any Store)
 }
 
