@@ -1,7 +1,8 @@
-/// `dna bench <scenario> [--count N] [--store sqlite:PATH|memory] [--json PATH]`.
+/// `dna bench <scenario> [--count N] [--store sqlite:PATH|postgres:URL|memory] [--json PATH]`.
 struct BenchCommand {
     static let usage = """
-        usage: dna bench single-actor|calls|activations [--count N] [--store sqlite:PATH|memory] [--json PATH]
+        usage: dna bench single-actor|calls|activations [--count N] [--store sqlite:PATH|postgres:URL|memory]
+                         [--json PATH]
                (calls also takes --write: every call stores a value)
         """
 

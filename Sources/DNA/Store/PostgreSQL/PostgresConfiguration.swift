@@ -7,10 +7,13 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
     /// The libpq connection string.
     public var url: String
 
-    /// Connections in the pool, each served by a thread of its own. Default 4.
+    /// Connections in the pool, each served by a thread of its own. Default 8.
     ///
-    /// Operations queued on one connection are sent together in libpq's pipeline mode, so a few connections
-    /// serve many concurrent actors; more connections let the server work on more operations at once.
+    /// Operations queued on one connection are sent together in libpq's pipeline mode, but the server runs
+    /// them one after another, each claim and flush waiting for its own commit to reach the disk. More
+    /// connections let the server work on several at once and share one disk flush among their commits.
+    /// Every node opens this many: keep `connections` times the number of nodes below the server's
+    /// `max_connections`.
     public var connections: Int
 
     /// The schema that holds DNA's tables, created when missing; `nil` keeps the server's search path (usually
@@ -30,7 +33,7 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
     ///   - url: The libpq connection string (URI or key/value pairs).
     ///   - connections: Connections in the pool (at least 1).
     ///   - schema: The schema for DNA's tables, or `nil` for the search path's default.
-    public init(url: String, connections: Int = 4, schema: String? = nil) {
+    public init(url: String, connections: Int = 8, schema: String? = nil) {
         self.url = url
         self.connections = max(1, connections)
         self.schema = schema

@@ -100,16 +100,20 @@ enum PostgresStatement: String, CaseIterable, Sendable {
     /// can commit until this statement's transaction ends, and the writes happen only if it matched. Returns
     /// one row with 1 when the fence held and the writes were applied, 0 when nothing was written.
     ///
-    /// Parameters: $1–$3 name, $4 owner, $5 epoch; $6 modules, $7 keys, $8 values to set; $9 modules, $10
-    /// keys to delete. Each key appears once among the sets and deletes of one statement.
+    /// The deletes name one module and a key array, so that they are one index scan over the five key
+    /// columns; a join with an unnest of (module, key) pairs would let the planner scan every item of the
+    /// actor instead.
+    ///
+    /// Parameters: $1–$3 name, $4 owner, $5 epoch; $6 modules, $7 keys, $8 values to set; $9 the module and
+    /// $10 the keys to delete. Each key appears once among the sets and deletes of one statement.
     private static let mutateSQL = """
         WITH fence AS (
             SELECT 1 FROM dna_directory
             WHERE namespace = $1::text AND type = $2::text AND key = $3::text AND owner = $4::text AND epoch = $5::bigint
             FOR SHARE
         ), deleted AS (
-            DELETE FROM dna_items AS i USING unnest($9::text[], $10::text[]) AS d (module, item)
-            WHERE i.namespace = $1 AND i.type = $2 AND i.key = $3 AND i.module = d.module AND i.item = d.item
+            DELETE FROM dna_items
+            WHERE namespace = $1 AND type = $2 AND key = $3 AND module = $9::text AND item = ANY ($10::text[])
                 AND EXISTS (SELECT FROM fence)
         ), upserted AS (
             INSERT INTO dna_items (namespace, type, key, module, item, value)

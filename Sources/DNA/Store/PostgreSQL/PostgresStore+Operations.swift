@@ -164,7 +164,7 @@ extension PostgresStore {
             try parameters.appendTextArray(sets) { $0.module }
             try parameters.appendTextArray(sets) { $0.key }
             parameters.appendByteaArray(sets) { $0.value ?? [] }
-            try parameters.appendTextArray(deletes) { $0.module }
+            try parameters.append(deletes.first?.module ?? "")  // one module per statement: see `chunks`
             try parameters.appendTextArray(deletes) { $0.key }
             queries.append(PostgresQuery(statement: .mutate, parameters: parameters))
         }
@@ -209,19 +209,28 @@ extension PostgresStore {
     }
 
     /// The writes cut into statements of at most ``rowsPerStatement`` rows and about ``bytesPerStatement``
-    /// bytes of values; always at least one, so that even an empty flush checks its fence.
+    /// bytes of values, whose deletes all belong to one module; always at least one statement, so that even an
+    /// empty flush checks its fence. The writes come sorted by module, so a flush of one module's writes
+    /// (the usual case) needs one statement per ``rowsPerStatement`` rows.
     static func chunks(of writes: [StoredWrite]) -> [ArraySlice<StoredWrite>] {
         var chunks: [ArraySlice<StoredWrite>] = []
         var start = writes.startIndex
         var bytes = 0
+        var deleteModule: String?
         for index in writes.indices {
-            let size = writes[index].value?.count ?? 0
-            if index > start, index - start >= rowsPerStatement || bytes + size > bytesPerStatement {
+            let write = writes[index]
+            let size = write.value?.count ?? 0
+            let otherModule = write.value == nil && deleteModule != nil && deleteModule != write.module
+            if index > start, index - start >= rowsPerStatement || bytes + size > bytesPerStatement || otherModule {
                 chunks.append(writes[start..<index])
                 start = index
                 bytes = 0
+                deleteModule = nil
             }
             bytes += size
+            if write.value == nil {
+                deleteModule = write.module
+            }
         }
         chunks.append(writes[start...])
         return chunks
