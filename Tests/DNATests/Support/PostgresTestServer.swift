@@ -28,9 +28,18 @@ enum PostgresTestServer {
     }
 
     /// A configuration for a new schema of its own on the shared server.
+    ///
+    /// Its connections carry the schema's name as their `application_name`, so that a test can find them in
+    /// `pg_stat_activity`.
     static func configuration(url: String, connections: Int = 2) -> PostgresConfiguration {
-        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        return PostgresConfiguration(url: url, connections: connections, schema: "dna_test_\(suffix)")
+        let schema = "dna_test_\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
+        let named: String
+        if url.contains("://") {
+            named = url + (url.contains("?") ? "&" : "?") + "application_name=\(schema)"
+        } else {
+            named = url + " application_name=\(schema)"
+        }
+        return PostgresConfiguration(url: named, connections: connections, schema: schema)
     }
 
     private static let startup = Task { await start() }

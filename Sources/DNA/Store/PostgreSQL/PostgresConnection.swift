@@ -58,6 +58,33 @@ final class PostgresConnection {
         PQfinish(handle)
     }
 
+    /// Whether an idle connection is still up, reading whatever the server sent since: a server that ended
+    /// the session (a restart, `pg_terminate_backend`, an idle timeout) has sent an error and closed it.
+    ///
+    /// A broken connection found here can be replaced before anything is sent on it, so the operations
+    /// about to use it do not fail.
+    func isAliveWhenIdle() -> Bool {
+        guard !isBroken, PQstatus(handle) == CONNECTION_OK else {
+            return false
+        }
+        // A server that ends a session sends an error, then closes: the close shows on a later read, so read
+        // for as long as the socket stays readable (a closed socket always is).
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        var reads = 0
+        while reads < 8, poll(&descriptor, 1, 0) > 0 {
+            reads += 1
+            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
+                isBroken = true
+                return false
+            }
+            // Anything else that arrived while idle (a notice, a parameter change) needs no answer.
+            while PQisBusy(handle) == 0, let result = PQgetResult(handle) {
+                PQclear(result)
+            }
+        }
+        return true
+    }
+
     /// The process id of the server backend that serves this connection.
     var backendPID: Int32 {
         PQbackendPID(handle)

@@ -71,7 +71,9 @@ enum PostgresConnectionString {
                 continue
             }
             result += "="
-            cursor = skipSpaces(text, from: text.index(after: cursor))
+            let valueStart = skipSpaces(text, from: text.index(after: cursor))
+            result += text[text.index(after: cursor)..<valueStart]
+            cursor = valueStart
             cursor = endOfValue(text, from: cursor)
             result += "***"
             index = cursor

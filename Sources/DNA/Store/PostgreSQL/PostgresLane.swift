@@ -100,7 +100,7 @@ final class PostgresLane: Sendable {
         configuration: PostgresConfiguration,
         schema: String?
     ) throws(DNAError) -> PostgresConnection {
-        if let connection = slot.connection, !connection.isBroken {
+        if let connection = slot.connection, connection.isAliveWhenIdle() {
             return connection
         }
         slot.connection = nil

@@ -30,6 +30,10 @@ final class PostgresResult {
         Int(PQntuples(handle))
     }
 
+    var columnCount: Int {
+        Int(PQnfields(handle))
+    }
+
     /// Rows inserted, updated or deleted by the statement, as its command tag says.
     var affectedRows: Int {
         Int(String(cString: PQcmdTuples(handle))) ?? 0

@@ -35,7 +35,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
         case .running(let url):
             let configuration = PostgresTestServer.configuration(url: url)
             let store = try await PostgresStore.open(configuration)
-            return StoreFixture(store: store, interrupter: PostgresInterrupter(configuration: configuration)) {
+            return StoreFixture(store: store, control: PostgresServerControl(configuration: configuration)) {
                 try? await PostgresStore.dropSchema(configuration)
             }
         }
@@ -56,37 +56,72 @@ final class StoreFixture: Sendable {
 
     let store: any Store
 
-    /// Kills the backend's connection in the middle of a mutate, where the backend has connections to kill.
-    let interrupter: (any MutateInterrupter)?
+    /// Stops, watches and kills the store's statements on its server, where the backend has one.
+    let control: (any StoreServerControl)?
 
     private let cleanup: @Sendable () async -> Void
 
     init(
         store: any Store,
-        interrupter: (any MutateInterrupter)? = nil,
+        control: (any StoreServerControl)? = nil,
         cleanup: @escaping @Sendable () async -> Void = {}
     ) {
         self.store = store
-        self.interrupter = interrupter
+        self.control = control
         self.cleanup = cleanup
     }
 
     func close() async {
+        // A test that failed while it held a lock would otherwise leave the store's statements waiting.
+        try? await control?.unblock()
         await store.close()
         await cleanup()
     }
+
+    /// The server control, or a skip of the current test case when the backend has none.
+    func requireControl(_ backend: StoreBackend) throws -> any StoreServerControl {
+        guard let control else {
+            try Self.skip("the \(backend.name) store has no server whose connections a test could stop")
+        }
+        return control
+    }
+
+    /// Skips the current test case, saying why in the output (a cancelled case alone shows as passed).
+    static func skip(_ reason: String) throws -> Never {
+        Issue.record("skipped: \(reason)", severity: .warning)
+        try Test.cancel("\(reason)")
+    }
 }
 
-/// What a backend with server connections does for the test of a mutate whose connection dies midway.
-protocol MutateInterrupter: Sendable {
-    /// Holds a lock on the item `key` of `name` so that a mutate writing that key stops there and waits.
-    func blockItem(_ name: ActorName, module: String, key: String) async throws
+/// The statements of a store that tests stop and watch.
+enum StoreStatementKind: Sendable, CustomStringConvertible {
+    case mutate
+    case reclaim
 
-    /// Waits until a mutate is waiting for that lock, then kills its connection.
-    func killWaitingMutate() async throws
+    var description: String {
+        switch self {
+        case .mutate: "mutate"
+        case .reclaim: "reclaim"
+        }
+    }
+}
+
+/// What a backend with a server offers the tests of operations that wait for each other or die midway.
+protocol StoreServerControl: Sendable {
+    /// Holds a lock on the item `key` of `name`, so that a mutate writing that key stops there and waits.
+    func blockItem(_ name: ActorName, module: String, key: String) async throws
 
     /// Lets the lock go.
     func unblock() async throws
+
+    /// Whether one of the store's statements of that kind is waiting for a lock.
+    func isWaiting(_ statement: StoreStatementKind) async throws -> Bool
+
+    /// Waits (with a deadline) until one of the store's statements of that kind waits for a lock.
+    func waitUntilWaiting(_ statement: StoreStatementKind) async throws
+
+    /// Kills the connection of the store's statements of that kind that wait for a lock.
+    func killWaiting(_ statement: StoreStatementKind) async throws
 }
 
 extension StoreBackend {
@@ -97,8 +132,7 @@ extension StoreBackend {
         do {
             fixture = try await open()
         } catch let unavailable as StoreFixture.Unavailable {
-            Issue.record("skipped: \(unavailable.reason)", severity: .warning)
-            try Test.cancel("\(unavailable.reason)")
+            try StoreFixture.skip(unavailable.reason)
         }
         do {
             try await body(fixture)

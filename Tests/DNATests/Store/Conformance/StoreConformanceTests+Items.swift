@@ -82,36 +82,61 @@ extension StoreConformanceTests {
     @Test("a mutate whose connection dies midway leaves nothing, and the store recovers", arguments: StoreBackend.all)
     func mutateInterrupted(backend: StoreBackend) async throws {
         try await backend.withStore { fixture in
-            guard let interrupter = fixture.interrupter else {
-                Issue.record("skipped: the \(backend.name) store has no connection to kill", severity: .warning)
-                try Test.cancel("the \(backend.name) store has no connection to kill")
-            }
+            let control = try fixture.requireControl(backend)
             let store = fixture.store
             let (name, fence) = try await Self.claimedName(store)
             // Large enough to span two statements on PostgreSQL; the blocked key is in the second.
             let writes = (0..<15_000).map { index in
                 StoredWrite(module: "m", key: "k\(100_000 + index)", value: Array(repeating: 7, count: 100))
             }
-            try await interrupter.blockItem(name, module: "m", key: "k112000")
+            try await control.blockItem(name, module: "m", key: "k112000")
 
             let flush = Task { try await store.mutate(name, fence: fence, writes: writes) }
-            try await interrupter.killWaitingMutate()
+            try await control.waitUntilWaiting(.mutate)
+            try await control.killWaiting(.mutate)
             let error = await #expect(throws: DNAError.self) { try await flush.value }
             #expect(error?.code == .storeUnavailable)
-            try await interrupter.unblock()
+            try await control.unblock()
 
             #expect(try await store.list(name, module: "m", query: .prefix("", limit: 10)).isEmpty)
             #expect(try await store.get(name, module: "m", key: "k100000") == nil)
 
             // Every connection of the pool serves again; the broken one is replaced on its next use.
             for round in 0..<6 {
+                let write = StoredWrite(module: "m", key: "after", value: [UInt8(round)])
+                try await store.mutate(name, fence: fence, writes: [write])
+                #expect(try await store.get(name, module: "m", key: "after") == [UInt8(round)])
+            }
+        }
+    }
+
+    @Test("a reclaim waits for a flush in progress of the same name", arguments: StoreBackend.all)
+    func reclaimWaitsForFlush(backend: StoreBackend) async throws {
+        try await backend.withStore { fixture in
+            let control = try fixture.requireControl(backend)
+            let store = fixture.store
+            let (name, fence) = try await Self.claimedName(store)
+            let keys = (0..<5_000).map { "k\(100_000 + $0)" }
+            try await control.blockItem(name, module: "m", key: "k102500")
+
+            let flush = Task {
                 try await store.mutate(
                     name,
                     fence: fence,
-                    writes: [StoredWrite(module: "m", key: "after", value: [UInt8(round)])]
+                    writes: keys.map { StoredWrite(module: "m", key: $0, value: [1]) }
                 )
-                #expect(try await store.get(name, module: "m", key: "after") == [UInt8(round)])
             }
+            try await control.waitUntilWaiting(.mutate)
+            let reclaim = Task { try await store.reclaim(name, from: fence.node, to: Self.node(2)) }
+
+            // The flush has checked its fence and written half its rows. Were the reclaim to commit now, the
+            // rest of the flush would land after it: it must wait for the flush instead.
+            try await control.waitUntilWaiting(.reclaim)
+            try await control.unblock()
+            try await flush.value
+            let moved = try #require(try await reclaim.value)
+            #expect(moved == Ownership(node: Self.node(2), epoch: fence.epoch + 1))
+            #expect(try await store.list(name, module: "m", query: .prefix("", limit: 10_000)).count == keys.count)
         }
     }
 

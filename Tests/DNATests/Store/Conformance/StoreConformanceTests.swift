@@ -182,23 +182,37 @@ struct StoreConformanceTests {
         try await backend.withStore { fixture in
             let store = fixture.store
             let (a, b) = (Self.node(1), Self.node(2))
-            for round in 0..<10 {
+            for round in 0..<8 {
                 let name = Self.freshName("flush-race-\(round)")
                 let fence = try await store.claim(name, for: a)
-                let writes = (0..<200).map { StoredWrite(module: "m", key: "k\($0)", value: [UInt8(round)]) }
-                async let flushed: Bool = {
+                let keys = (0..<5_000).map { "k" + String(100_000 + $0) }
+                let last = try #require(keys.last)
+                let flush = Task {
                     do {
-                        try await store.mutate(name, fence: fence, writes: writes)
+                        try await store.mutate(
+                            name,
+                            fence: fence,
+                            writes: keys.map { StoredWrite(module: "m", key: $0, value: [1]) }
+                        )
                         return true
                     } catch let error as DNAError where error.code == .fenced {
                         return false
                     }
-                }()
-                let moved = try await store.reclaim(name, from: a, to: b)
-                #expect(moved?.node == b)
-                let landed = try await flushed
-                let items = try await store.list(name, module: "m", query: .prefix("", limit: 1000))
-                #expect(items.count == (landed ? 200 : 0), "a flush is all or nothing")
+                }
+
+                // The new owner writes the key the old flush writes last. Had the old flush landed after the
+                // reclaim, it could overwrite the new owner's value.
+                let moved = try #require(try await store.reclaim(name, from: a, to: b))
+                #expect(moved.node == b)
+                try await store.mutate(name, fence: moved, writes: [StoredWrite(module: "m", key: last, value: [2])])
+                let landed = try await flush.value
+
+                let items = try await store.list(name, module: "m", query: .prefix("", limit: 10_000))
+                #expect(items.count == (landed ? keys.count : 1), "a flush is all or nothing")
+                #expect(
+                    try await store.get(name, module: "m", key: last) == [2],
+                    "the old owner wrote after the reclaim"
+                )
             }
         }
     }
