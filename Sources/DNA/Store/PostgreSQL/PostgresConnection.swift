@@ -85,11 +85,6 @@ final class PostgresConnection {
         return true
     }
 
-    /// The process id of the server backend that serves this connection.
-    var backendPID: Int32 {
-        PQbackendPID(handle)
-    }
-
     // MARK: Outside pipeline mode (setup)
 
     /// Runs SQL text, which may hold several statements, and returns their results.
@@ -158,13 +153,6 @@ final class PostgresConnection {
             PQsendQueryPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 1)
         }
         guard sent == 1 else {
-            throw brokenConnection()
-        }
-    }
-
-    /// Queues one parameterless statement, such as `BEGIN` or `COMMIT`.
-    func send(_ sql: String) throws(DNAError) {
-        guard PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 1) == 1 else {
             throw brokenConnection()
         }
     }

@@ -22,16 +22,6 @@ struct PostgresParameters: Sendable {
         end()
     }
 
-    /// Appends a text parameter, or SQL NULL for `nil`.
-    mutating func append(_ text: String?) throws(DNAError) {
-        guard let text else {
-            offsets.append(bytes.count)
-            lengths.append(-1)
-            return
-        }
-        try append(text)
-    }
-
     mutating func append(_ value: Int64) {
         begin()
         write(value)
@@ -164,10 +154,8 @@ struct PostgresParameters: Sendable {
     }
 }
 
-/// The type identifiers (OIDs) of the built-in types DNA sends and reads.
+/// The type identifiers (OIDs) of the element types of the arrays DNA sends.
 enum PostgresType {
-    static let bool: UInt32 = 16
     static let bytea: UInt32 = 17
-    static let int8: UInt32 = 20
     static let text: UInt32 = 25
 }

@@ -51,6 +51,7 @@ enum PostgresSchema {
                 try connection.execute("CREATE SCHEMA IF NOT EXISTS \(schema)")
                 try connection.execute("SET LOCAL search_path TO \(schema)")
             }
+            try checkEncoding(connection)
             try connection.execute("CREATE TABLE IF NOT EXISTS dna_schema_version (version bigint NOT NULL)")
 
             let found = try currentVersion(connection)
@@ -75,6 +76,14 @@ enum PostgresSchema {
                 _ = try? connection.execute("ROLLBACK")
             }
             throw failure
+        }
+    }
+
+    /// Keys are compared as UTF-8 bytes: the database must store text as UTF-8 (or as the bytes it is given).
+    private static func checkEncoding(_ connection: PostgresConnection) throws(DNAError) {
+        let encoding = try connection.query("SELECT current_setting('server_encoding')").text(0, 0) ?? ""
+        guard encoding == "UTF8" || encoding == "SQL_ASCII" else {
+            throw DNAError(.storeUnavailable, "the PostgreSQL database's encoding is \(encoding); DNA needs UTF8")
         }
     }
 
