@@ -67,6 +67,10 @@ final class PostgresLane: Sendable {
             return
         }
 
+        // A job without statements only wanted the connection up, and it is.
+        for job in jobs where job.queries.isEmpty {
+            job.complete(.success([]))
+        }
         let sending = jobs.filter { !$0.queries.isEmpty }
         do {
             for job in sending {
@@ -77,9 +81,6 @@ final class PostgresLane: Sendable {
             slot.connection = nil
             fail(sending[...], with: error)
             return
-        }
-        for job in jobs where job.queries.isEmpty {
-            job.complete(.success([]))
         }
 
         for index in sending.indices {
