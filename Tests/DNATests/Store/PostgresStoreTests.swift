@@ -168,6 +168,30 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a statement stuck on a lock is cancelled by the server before the client gives up")
+    func serverTimeout() async throws {
+        try await withPostgres(operationTimeout: .seconds(2)) { store, configuration in
+            let name = ActorName(type: "pg.test", key: "timeout")
+            let fence = try await store.claim(name, for: NodeID.make())
+            let control = PostgresServerControl(configuration: configuration)
+            try await control.blockItem(name, module: "m", key: "k5")
+
+            let started = ContinuousClock.now
+            let writes = (0..<10).map { StoredWrite(module: "m", key: "k\($0)", value: [1]) }
+            let error = await #expect(throws: DNAError.self) {
+                try await store.mutate(name, fence: fence, writes: writes)
+            }
+            #expect(error?.code == .storeUnavailable)
+            #expect(error?.message.contains("57014") == true, "the server cancelled it: \(error?.message ?? "")")
+            #expect(ContinuousClock.now - started < .seconds(2))
+            try await control.unblock()
+
+            #expect(try await store.get(name, module: "m", key: "k0") == nil)
+            try await store.mutate(name, fence: fence, writes: writes)
+            #expect(try await store.list(name, module: "m", query: .prefix("", limit: 100)).count == 10)
+        }
+    }
+
     @Test("a node on PostgreSQL keeps its actors' state across restarts")
     func nodeRestart() async throws {
         try await withPostgresConfiguration { configuration in
@@ -190,9 +214,12 @@ struct PostgresStoreTests {
     /// Runs `body` with a store on a schema of its own on the test server (or skips), then drops the schema.
     private func withPostgres(
         connections: Int = 2,
+        operationTimeout: Duration? = nil,
         _ body: (PostgresStore, PostgresConfiguration) async throws -> Void
     ) async throws {
         try await withPostgresConfiguration(connections: connections) { configuration in
+            var configuration = configuration
+            configuration.operationTimeout = operationTimeout ?? configuration.operationTimeout
             let store = try await PostgresStore.open(configuration)
             do {
                 try await body(store, configuration)

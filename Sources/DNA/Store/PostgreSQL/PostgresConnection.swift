@@ -58,31 +58,28 @@ final class PostgresConnection {
         PQfinish(handle)
     }
 
-    /// Whether an idle connection is still up, reading whatever the server sent since: a server that ended
-    /// the session (a restart, `pg_terminate_backend`, an idle timeout) has sent an error and closed it.
+    /// Whether an idle connection is still up.
     ///
-    /// A broken connection found here can be replaced before anything is sent on it, so the operations
-    /// about to use it do not fail.
+    /// An idle session hears nothing from the server (DNA listens for no notifications), except when the
+    /// server ends it (a restart, `pg_terminate_backend`, an idle timeout): then it sends an error and closes
+    /// the socket, and the close may come a moment after the error. So anything readable on an idle connection
+    /// counts as its end, and the connection is replaced before anything is sent on it, which spares the
+    /// operations about to use it a failure.
     func isAliveWhenIdle() -> Bool {
         guard !isBroken, PQstatus(handle) == CONNECTION_OK else {
             return false
         }
-        // A server that ends a session sends an error, then closes: the close shows on a later read, so read
-        // for as long as the socket stays readable (a closed socket always is).
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        var reads = 0
-        while reads < 8, poll(&descriptor, 1, 0) > 0 {
-            reads += 1
-            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
-                isBroken = true
-                return false
-            }
-            // Anything else that arrived while idle (a notice, a parameter change) needs no answer.
-            while PQisBusy(handle) == 0, let result = PQgetResult(handle) {
-                PQclear(result)
-            }
+        if poll(&descriptor, 1, 0) != 0 {
+            isBroken = true
+            return false
         }
         return true
+    }
+
+    /// The server's version as libpq reports it, such as 150018 for 15.18.
+    var serverVersion: Int {
+        Int(PQserverVersion(handle))
     }
 
     // MARK: Outside pipeline mode (setup)

@@ -106,7 +106,9 @@ final class PostgresLane: Sendable {
         }
         slot.connection = nil
         let connection = try PostgresConnection(configuration)
-        try PostgresSchema.configure(connection, schema: schema)
+        // Four fifths of the client's timeout: the server gives up first (see `configure`).
+        let statementTimeout = configuration.operationTimeout * 4 / 5
+        try PostgresSchema.configure(connection, schema: schema, statementTimeout: statementTimeout)
         try connection.enterPipelineMode()
         for statement in PostgresStatement.allCases {
             try connection.sendPrepare(statement.name, statement.sql)

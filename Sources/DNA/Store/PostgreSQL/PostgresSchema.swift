@@ -103,10 +103,29 @@ enum PostgresSchema {
         }
     }
 
-    /// Settings of every pooled connection: the schema to find the tables in.
-    static func configure(_ connection: PostgresConnection, schema: String?) throws(DNAError) {
+    /// Settings of every pooled connection: the schema to find the tables in and, when given, a statement
+    /// timeout on the server.
+    ///
+    /// The server-side timeout is shorter than the client's, so that a statement stuck on a lock is cancelled
+    /// by the server, which rolls it back and says so, before the client gives up on the connection. A
+    /// statement the client had abandoned could otherwise still commit later, after a retry of the same flush
+    /// and the flushes that followed it. For the same reason the server checks every second that the client
+    /// is still there (PostgreSQL 14 and later).
+    static func configure(
+        _ connection: PostgresConnection,
+        schema: String?,
+        statementTimeout: Duration? = nil
+    ) throws(DNAError) {
         if let schema {
             try connection.execute("SET search_path TO \(schema)")
+        }
+        if let statementTimeout {
+            let (seconds, attoseconds) = statementTimeout.components
+            let milliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            try connection.execute("SET statement_timeout = \(milliseconds)")
+            if connection.serverVersion >= 140_000 {
+                try connection.execute("SET client_connection_check_interval = 1000")
+            }
         }
     }
 }
