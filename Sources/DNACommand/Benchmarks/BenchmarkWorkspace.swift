@@ -74,7 +74,8 @@ struct BenchmarkWorkspace {
                 do {
                     try await PostgresStore.dropSchema(schema)
                 } catch {
-                    print("could not drop the benchmark's schema \(schema.schema ?? ""): \(error)")
+                    let complaint = "could not drop the benchmark's schema \(schema.schema ?? ""): \(error)\n"
+                    FileHandle.standardError.write(Data(complaint.utf8))
                 }
             }
         case .memory:
