@@ -132,6 +132,8 @@ public final class Node: Sendable {
         case .cql(var settings):
             settings.logger = settings.logger ?? logger.child(label: "dna.store")
             return try await CQLStore.open(settings)
+        case .postgres(let postgres):
+            return try await PostgresStore.open(postgres)
         case .custom(let store):
             return store
         }

@@ -7,13 +7,16 @@ public enum StoreConfiguration: Sendable {
     /// The embedded default: one SQLite file, which several node processes on one host may share.
     case sqlite(path: String, synchronous: SQLiteSynchronous = .full)
 
+    /// A PostgreSQL server, which nodes on several hosts can share; see ``PostgresConfiguration``.
+    case postgres(PostgresConfiguration)
+
     /// Everything in memory; nothing survives the process. For tests and benchmarks.
     case memory
 
     /// ScyllaDB or Cassandra, through DNA's CQL client (see ``CQLStoreConfiguration``).
     case cql(CQLStoreConfiguration)
 
-    /// A store the program built itself, such as a PostgreSQL store or a shared ``MemoryStore``.
+    /// A store the program built itself, such as a shared ``MemoryStore`` or a store opened beforehand.
     case custom(any Store)
 }
 

@@ -1,15 +1,19 @@
 import DNA
 
 /// `dna bench activations`: N distinct actors, each activated by one call (up to 64 in flight) and left
-/// resident; reports the activation rate and the resident memory each idle actor costs.
+/// resident; reports the activation rate and the resident memory each idle actor costs. On PostgreSQL the raw
+/// rate of the claim's conditional insert is measured in the same run as the baseline, from as many
+/// connections as the store's pool with as many requests in flight.
 struct ActivationsBenchmark {
     let count: Int
     let store: StoreArgument
     let concurrency = 64
 
     func run() async throws -> BenchmarkReport {
-        let workspace = try BenchmarkWorkspace(store: store)
-        defer { workspace.remove() }
+        try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
+    }
+
+    private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
         var configuration = Node.Configuration(store: .custom(try await workspace.store.open()))
         configuration.maxResidentActors = count + 1
         configuration.idleTimeout = .seconds(3600)
@@ -46,6 +50,17 @@ struct ActivationsBenchmark {
         report.add("activations_per_second", Double(count) / seconds)
         report.add("resident_actors", resident)
         report.add("resident_bytes_per_actor", Double(max(0, after - before)) / Double(max(1, resident)))
+        if case .postgres(let postgres) = workspace.store, let baseline = workspace.baselinePostgres {
+            let baselineSeconds = try await PostgresBaseline.claims(
+                configuration: baseline,
+                count: count,
+                connections: postgres.connections,
+                inFlight: concurrency
+            )
+            report.add("connections", postgres.connections)
+            report.add("baseline_claims_per_second", Double(count) / baselineSeconds)
+            report.add("ratio_to_baseline", baselineSeconds / seconds)
+        }
         return report
     }
 }

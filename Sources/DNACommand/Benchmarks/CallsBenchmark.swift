@@ -10,8 +10,10 @@ struct CallsBenchmark {
     let write: Bool
 
     func run() async throws -> BenchmarkReport {
-        let workspace = try BenchmarkWorkspace(store: store)
-        defer { workspace.remove() }
+        try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
+    }
+
+    private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
         let node = try await Node.start(
             Node.Configuration(store: .custom(try await workspace.store.open())),
             actorTypes: [BenchCounter.self]

@@ -9,8 +9,10 @@ struct RemoteCallsBenchmark {
     let store: StoreArgument
 
     func run() async throws -> BenchmarkReport {
-        let workspace = try BenchmarkWorkspace(store: store)
-        defer { workspace.remove() }
+        try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
+    }
+
+    private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
         let pair = try await RemotePair.start(workspace: workspace)
         try await pair.activateOnOwner(BenchCounter.self, key: "remote", message: .ping, json: #"{"ping":{}}"#)
 

@@ -8,8 +8,10 @@ struct RemoteCastsBenchmark {
     let store: StoreArgument
 
     func run() async throws -> BenchmarkReport {
-        let workspace = try BenchmarkWorkspace(store: store)
-        defer { workspace.remove() }
+        try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
+    }
+
+    private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
         let pair = try await RemotePair.start(workspace: workspace)
         try await pair.activateOnOwner(BenchSequence.self, key: "casts", message: .report, json: #"{"report":{}}"#)
 

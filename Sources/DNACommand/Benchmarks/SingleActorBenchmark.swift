@@ -2,8 +2,8 @@ import DNA
 import Foundation
 
 /// `dna bench single-actor`: one actor, N casts that each set a distinct key, one call that returns once all of
-/// them are durable, then every key read back. On SQLite the same rows are also upserted raw, in the same run,
-/// as the baseline, and the read-back goes through a fresh connection to the file.
+/// them are durable, then every key read back. On SQLite and PostgreSQL the same rows are also upserted raw, in
+/// the same run, as the baseline, and the read-back goes through a fresh connection to the store.
 struct SingleActorBenchmark {
     let count: Int
     let store: StoreArgument
@@ -14,9 +14,10 @@ struct SingleActorBenchmark {
     static func value(_ index: Int) -> String { "v\(index)" }
 
     func run() async throws -> BenchmarkReport {
-        let workspace = try BenchmarkWorkspace(store: store)
-        defer { workspace.remove() }
+        try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
+    }
 
+    private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
         let run = try await runActor(store: workspace.store)
 
         var report = BenchmarkReport()
@@ -30,6 +31,18 @@ struct SingleActorBenchmark {
         if let baselinePath = workspace.baselinePath {
             let baseline = try await SQLiteBaseline.upsertRows(
                 path: baselinePath,
+                name: run.name,
+                module: BenchWriter.module,
+                count: count,
+                key: Self.key,
+                value: { Array(Self.value($0).utf8) }
+            )
+            report.add("baseline_rows_per_second", Double(count) / baseline)
+            report.add("ratio_to_baseline", baseline / run.seconds)
+        }
+        if let postgres = workspace.baselinePostgres {
+            let baseline = try await PostgresBaseline.upsertRows(
+                configuration: postgres,
                 name: run.name,
                 module: BenchWriter.module,
                 count: count,

@@ -1,8 +1,8 @@
-/// `dna bench <scenario> [--count N] [--store sqlite:PATH|memory] [--json PATH]`.
+/// `dna bench <scenario> [--count N] [--store sqlite:PATH|postgres:URL|memory] [--json PATH]`.
 struct BenchCommand {
     static let usage = """
         usage: dna bench single-actor|calls|activations|remote-calls|remote-casts [--count N]
-                         [--store sqlite:PATH|memory] [--json PATH]
+                         [--store sqlite:PATH|postgres:URL|cql://...|memory] [--json PATH]
                (calls also takes --write: every call stores a value; single-actor takes --pipelining false
                to make every batch wait for the flush before it)
         """
