@@ -134,7 +134,8 @@ struct ClusterTransportTests {
     func unreachableAndReconnect() async throws {
         try await withLoopGroup { group in
             var configuration = clusterConfiguration(node: "a")
-            configuration.reconnectBackoff = ReconnectBackoff(initial: .milliseconds(300), maximum: .seconds(1))
+            // Long enough that the second call lands inside it even on a loaded machine; connect waits it out.
+            configuration.reconnectBackoff = ReconnectBackoff(initial: .seconds(2), maximum: .seconds(2))
             let (client, _) = try await startTransport(configuration, group: group)
             let port = try closedPort(group: group)
             let address = PeerAddress(host: "127.0.0.1", port: port)
