@@ -36,13 +36,7 @@ extension NodeRuntime {
         }
         do {
             let entry = try types.entry(for: message.name.type)
-            let reply = try await entry.call(
-                binary: message.body,
-                to: message.name,
-                on: self,
-                timeout: message.timeout,
-                hops: message.hops
-            )
+            let reply = try await entry.callBinary(message.body, message.name, self, message.timeout, message.hops)
             return .reply(reply)
         } catch {
             return .failure(DNAError.wrapping(error, as: .internal, "the call to \(message.name) failed"))
@@ -53,7 +47,7 @@ extension NodeRuntime {
     private func receive(cast message: ClusterMessage) {
         do {
             let entry = try types.entry(for: message.name.type)
-            try entry.cast(binary: message.body, to: message.name, on: self, hops: message.hops)
+            try entry.castBinary(message.body, message.name, self, message.hops)
         } catch {
             metrics.recordDroppedEvent()
         }
