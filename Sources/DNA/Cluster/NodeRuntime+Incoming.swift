@@ -25,8 +25,14 @@ extension NodeRuntime {
                 incoming.reply(await self.answer(message).encoded())
             }
         case .cast:
+            RunnerStarts.beginDeferring()
             receive(cast: message)
         }
+    }
+
+    /// Ends a read from a peer: the runners of the instances its casts woke start now, once each.
+    func didFinishRead() {
+        RunnerStarts.startDeferred()
     }
 
     /// Runs a forwarded call here, or forwards it on, and says how it went.

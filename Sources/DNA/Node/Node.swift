@@ -94,10 +94,10 @@ public final class Node: Sendable {
                     configuration: transport,
                     cluster: configuration.cluster,
                     identity: identity,
-                    group: group
-                ) { incoming in
-                    runtime.receive(incoming)
-                }
+                    group: group,
+                    handler: { runtime.receive($0) },
+                    didFinishRead: { runtime.didFinishRead() }
+                )
                 runtime.link = link
                 membership.advertise(address: try await link.start(transport), httpAddress: nil)
             }

@@ -131,7 +131,8 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
 
     private func admit(_ event: Event, inline: Bool) -> Bool {
         let admission = mailbox.withLock { Self.admit(event, to: &$0, inline: false) }
-        if admission == .startRunner {
+        // An event-loop thread handing over a burst of casts starts the runner once, at the burst's end.
+        if admission == .startRunner, !RunnerStarts.deferStart(of: self) {
             startRunner()
         }
         return admission != .refused
