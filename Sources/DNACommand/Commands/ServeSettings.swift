@@ -33,9 +33,9 @@ struct ServeSettings {
         leaseTimeout = try arguments.duration("lease-timeout", default: .seconds(6))
         heartbeatInterval = try arguments.duration(
             "heartbeat-interval",
-            default: max(leaseTimeout / 6, .milliseconds(50))
+            default: Self.defaultHeartbeatInterval(leaseTimeout: leaseTimeout)
         )
-        deadMargin = try arguments.duration("dead-margin", default: leaseTimeout / 3)
+        deadMargin = try arguments.duration("dead-margin", default: Self.defaultDeadMargin(leaseTimeout: leaseTimeout))
         guard heartbeatInterval > .zero, leaseTimeout >= heartbeatInterval * 2, deadMargin > .zero else {
             throw UsageError("--lease-timeout must be at least twice --heartbeat-interval, and both positive")
         }
@@ -60,6 +60,16 @@ struct ServeSettings {
             }
             secret = Self.developmentSecret
         }
+    }
+
+    /// The heartbeat interval of a node given only a lease timeout: a sixth of it, at least 50 ms.
+    static func defaultHeartbeatInterval(leaseTimeout: Duration) -> Duration {
+        max(leaseTimeout / 6, .milliseconds(50))
+    }
+
+    /// How long beyond the lease peers wait before declaring a node dead, given only a lease timeout.
+    static func defaultDeadMargin(leaseTimeout: Duration) -> Duration {
+        leaseTimeout / 3
     }
 
     /// The node configuration these settings describe.
