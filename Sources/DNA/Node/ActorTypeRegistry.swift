@@ -72,6 +72,13 @@ public struct ActorRegistration: Sendable {
             return try ActorTypeEntry<Actor>.encodeBinary(reply, of: name)
         }
         castBinary = { body, name, runtime, hops in
+            // The common case, a resident instance with no casts waiting for a route: it decodes the bytes on
+            // its own runner, so that the event loop that read them only queues them.
+            if runtime.castQueues.isIdle, (try? runtime.checkServing()) != nil,
+                let local = runtime.existingInstance(for: name, as: Actor.self), local.cast(encoded: body)
+            {
+                return
+            }
             let message = try ActorTypeEntry<Actor>.decodeBinary(body, for: name)
             runtime.route(cast: message, to: name, as: Actor.self, hops: hops)
         }

@@ -38,6 +38,4 @@ protocol AnyInstance: AnyObject, Sendable {
     /// Returns once the instance has stopped.
     func waitUntilStopped() async
 
-    /// Starts a task that works off the mailbox; the caller must hold the run token it hands over.
-    func startRunner()
 }

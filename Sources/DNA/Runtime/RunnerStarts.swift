@@ -9,9 +9,9 @@ import Glibc
 /// every cast of a burst would start a task and wake a thread of the cooperative pool. The gathering is per
 /// thread (a thread-local list), so it affects only the loop thread that opened it.
 enum RunnerStarts {
-    /// The instances whose runner start was put off on this thread.
+    /// The runner starts put off on this thread.
     private final class Pending {
-        var instances: [any AnyInstance] = []
+        var starts: [() -> Void] = []
     }
 
     private static let key: pthread_key_t = {
@@ -29,12 +29,15 @@ enum RunnerStarts {
         pthread_setspecific(key, Unmanaged.passRetained(Pending()).toOpaque())
     }
 
-    /// Puts off the start of `instance`'s runner if this thread is gathering. Returns whether it did.
-    static func deferStart(of instance: any AnyInstance) -> Bool {
+    /// Puts off `start` if this thread is gathering. Returns whether it did.
+    ///
+    /// A closure rather than the instance: made where the actor type is known, it runs the runner code
+    /// specialised for that type, which a call through ``AnyInstance`` would not.
+    static func deferStart(_ start: @escaping () -> Void) -> Bool {
         guard let raw = pthread_getspecific(key) else {
             return false
         }
-        Unmanaged<Pending>.fromOpaque(raw).takeUnretainedValue().instances.append(instance)
+        Unmanaged<Pending>.fromOpaque(raw).takeUnretainedValue().starts.append(start)
         return true
     }
 
@@ -45,8 +48,8 @@ enum RunnerStarts {
         }
         pthread_setspecific(key, nil)
         let pending = Unmanaged<Pending>.fromOpaque(raw).takeRetainedValue()
-        for instance in pending.instances {
-            instance.startRunner()
+        for start in pending.starts {
+            start()
         }
     }
 }
