@@ -11,7 +11,8 @@ struct RemotePair {
     let caller: Node
     let processes: Int
     private let ownerNode: Node?
-    private let ownerProcess: NodeProcess?
+    private let ownerProcess: ServeProcess?
+    private let ownerHTTP: String
 
     static func start(workspace: BenchmarkWorkspace) async throws -> RemotePair {
         let secret = ServeSettings.developmentSecret
@@ -25,21 +26,34 @@ struct RemotePair {
                 configuration(store: shared, secret: secret),
                 actorTypes: BenchActorTypes.all
             )
-            return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil)
+            return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil, ownerHTTP: "")
         }
 
-        let owner = try await NodeProcess.start(
+        let owner = ServeProcess(
+            number: 1,
+            executable: CommandLine.executablePath,
             arguments: [
-                "--store", workspace.store.description, "--cluster", "bench", "--bench-actors", "--log-level",
-                "warning",
+                "serve", "--store", workspace.store.commandLine, "--cluster", "bench", "--bench-actors",
+                "--log-level", "warning", "--exit-on-stdin-close",
             ],
+            environment: ProcessInfo.processInfo.environment,
             logPath: workspace.file("owner.log")
         )
+        try owner.start()
+        let ready: ReadyLine
+        do {
+            ready = try await BlockingWork.run(name: "dna-bench-ready") {
+                try owner.waitUntilReady(timeout: .seconds(30))
+            }
+        } catch {
+            owner.send(SIGKILL)
+            throw BenchmarkError("the owner node did not get ready: \(error); see \(owner.logPath)")
+        }
         let caller = try await Node.start(
             configuration(store: try await workspace.store.open(), secret: secret),
             actorTypes: BenchActorTypes.all
         )
-        return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner)
+        return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner, ownerHTTP: ready.http)
     }
 
     private static func configuration(store: any Store, secret: [UInt8]) -> Node.Configuration {
@@ -62,8 +76,8 @@ struct RemotePair {
     {
         if let ownerNode {
             _ = try await ownerNode.actor(type, key: key).call(message)
-        } else if let ownerProcess {
-            let url = "http://\(ownerProcess.http)/v1/actors/\(Actor.type.name)/\(key)"
+        } else {
+            let url = "http://\(ownerHTTP)/v1/actors/\(Actor.type.name)/\(key)"
             let response = try await HTTPClient.request(method: "POST", url: url, body: Array(json.utf8))
             guard response.status == 200 else {
                 throw BenchmarkError("the owner node answered \(response.status): \(response.text)")
@@ -81,12 +95,16 @@ struct RemotePair {
 
     /// The context switches of both nodes' processes so far (this process once, when both nodes live here).
     var contextSwitches: Int {
-        ContextSwitches.total() + (ownerProcess.map { ContextSwitches.total(of: $0.process.processIdentifier) } ?? 0)
+        ContextSwitches.total() + (ownerProcess.map { ContextSwitches.total(of: $0.pid) } ?? 0)
     }
 
     func stop() async {
         await caller.shutdown()
         await ownerNode?.shutdown()
-        await ownerProcess?.stop()
+        if let ownerProcess {
+            ownerProcess.send(SIGTERM)
+            _ = await BlockingWork.run(name: "dna-bench-stop") { ownerProcess.waitForExit(timeout: .seconds(30)) }
+            ownerProcess.send(SIGKILL)
+        }
     }
 }
