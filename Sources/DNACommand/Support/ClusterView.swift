@@ -1,33 +1,10 @@
+import DNA
 import Foundation
 
-/// The body of a node's `GET /v1/cluster`: the cluster's nodes as that node sees them.
-struct ClusterView: Decodable, Equatable, Sendable {
-    /// One node of the cluster.
-    struct Member: Decodable, Equatable, Sendable {
-        var id: String
-        var address: String
-        var http: String
-        var alive: Bool
-        var draining: Bool
-        var load: Int
-        var residentActors: Int
-        /// Whether this is the node that answered.
-        var this: Bool
+/// The body of a node's `GET /v1/cluster`, as DNA's gateway writes it.
+typealias ClusterView = ClusterStatus
 
-        enum CodingKeys: String, CodingKey {
-            case id, address, http, alive, draining, load, this
-            case residentActors = "resident_actors"
-        }
-    }
-
-    var cluster: String
-    var node: String
-    var phase: String
-    var nodes: [Member]
-
-    /// The node that answered, when it lists itself.
-    var asked: Member? { nodes.first { $0.this } }
-
+extension ClusterStatus {
     /// Decodes a body.
     ///
     /// - Throws: ``ClusterViewError`` saying what is wrong with the body.
