@@ -98,7 +98,10 @@ public final class Node: Sendable {
         }
         do {
             if configuration.transport != nil || configuration.gateway != nil {
-                group = try EventLoopGroup(loopCount: max(1, configuration.transport?.eventLoops ?? 1))
+                group = try EventLoopGroup(
+                    loopCount: max(1, configuration.transport?.eventLoops ?? 1),
+                    busyPoll: configuration.transport?.busyPoll ?? .zero
+                )
             }
             if let transport = configuration.transport, let group {
                 let link = ClusterLink(

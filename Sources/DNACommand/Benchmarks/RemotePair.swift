@@ -14,16 +14,21 @@ struct RemotePair {
     private let ownerProcess: ServeProcess?
     private let ownerHTTP: String
 
-    static func start(workspace: BenchmarkWorkspace) async throws -> RemotePair {
+    /// Starts both nodes; `busyPoll` is each transport's polling before sleep (``TransportConfiguration``).
+    static func start(workspace: BenchmarkWorkspace, busyPoll: Duration = .zero) async throws -> RemotePair {
         let secret = ServeSettings.developmentSecret
         if case .memory = workspace.store {
             let shared = MemoryStore()
             let owner = try await Node.start(
-                configuration(store: FaultInjectingStore(shared, closesBase: false), secret: secret),
+                configuration(
+                    store: FaultInjectingStore(shared, closesBase: false),
+                    secret: secret,
+                    busyPoll: busyPoll
+                ),
                 actorTypes: BenchActorTypes.all
             )
             let caller = try await Node.start(
-                configuration(store: shared, secret: secret),
+                configuration(store: shared, secret: secret, busyPoll: busyPoll),
                 actorTypes: BenchActorTypes.all
             )
             return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil, ownerHTTP: "")
@@ -34,7 +39,7 @@ struct RemotePair {
             executable: CommandLine.executablePath,
             arguments: [
                 "serve", "--store", workspace.store.commandLine, "--cluster", "bench", "--bench-actors",
-                "--log-level", "warning", "--exit-on-stdin-close",
+                "--log-level", "warning", "--exit-on-stdin-close", "--busy-poll", "\(Int(busyPoll.microseconds))us",
             ],
             environment: ProcessInfo.processInfo.environment,
             logPath: workspace.file("owner.log")
@@ -50,15 +55,16 @@ struct RemotePair {
             throw BenchmarkError("the owner node did not get ready: \(error); see \(owner.logPath)")
         }
         let caller = try await Node.start(
-            configuration(store: try await workspace.store.open(), secret: secret),
+            configuration(store: try await workspace.store.open(), secret: secret, busyPoll: busyPoll),
             actorTypes: BenchActorTypes.all
         )
         return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner, ownerHTTP: ready.http)
     }
 
-    private static func configuration(store: any Store, secret: [UInt8]) -> Node.Configuration {
+    private static func configuration(store: any Store, secret: [UInt8], busyPoll: Duration) -> Node.Configuration {
         var configuration = Node.Configuration(store: .custom(store), cluster: "bench")
         configuration.transport = TransportConfiguration(listen: "127.0.0.1:0", secret: secret)
+        configuration.transport?.busyPoll = busyPoll
         configuration.callTimeout = .seconds(60)
         return configuration
     }

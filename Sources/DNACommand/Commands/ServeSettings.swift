@@ -13,6 +13,8 @@ struct ServeSettings {
     var leaseTimeout: Duration
     var deadMargin: Duration
     var placement: PlacementPolicy
+    /// How long the transport's loops poll before sleeping after a short sleep (zero: never).
+    var busyPoll: Duration
     var logger: Logger
     /// SIGUSR1 and SIGUSR2 make the store fail and recover, for fault drills (`DNA_FAULT_INJECTION=signals`).
     var faultInjection: Bool
@@ -41,6 +43,10 @@ struct ServeSettings {
         }
 
         placement = try Self.placement(arguments.string("placement", default: "local"))
+        busyPoll = try arguments.duration("busy-poll", default: .zero)
+        guard busyPoll <= .milliseconds(10) else {
+            throw UsageError("--busy-poll is at most 10ms")
+        }
         logger = try Self.logger(level: arguments.string("log-level", default: "info"))
         faultInjection = arguments.string("fault-injection") == "signals"
 
@@ -81,6 +87,7 @@ struct ServeSettings {
         configuration.leaseTimeout = leaseTimeout
         configuration.deadMargin = deadMargin
         configuration.placement = placement
+        configuration.transport?.busyPoll = busyPoll
         return configuration
     }
 
