@@ -19,8 +19,10 @@ extension NodeRuntime {
                 metrics.recordMalformedMessage()
                 return
             }
+            pendingAnswers.begin()
             Task {
                 incoming.reply(await answer(message).encoded())
+                pendingAnswers.end()
             }
         case .cast:
             receive(cast: message)

@@ -78,8 +78,9 @@ extension NodeRuntime {
                 switch try await forward(forwarded, to: address) {
                 case .reply(let bytes):
                     return try ActorTypeEntry<Actor>.decodeReply(bytes, of: name)
-                case .failure(let error) where error.code == .notServing:
-                    // The owner lost its lease before handling the call: its names move once it is judged dead.
+                case .failure(let error) where error.code == .notServing || error.code == .draining:
+                    // The owner lost its lease, or is leaving, before handling the call: its names move once it
+                    // is judged dead or has released them.
                     lastError = error
                 case .failure(let error):
                     throw error
