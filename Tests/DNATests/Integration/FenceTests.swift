@@ -13,6 +13,7 @@ extension MultiProcessTests {
         func lostStore(store: IntegrationStore) async throws {
             try await ProcessCluster.run(nodes: 3, store: store, settings: Self.settings) { cluster in
                 let load = WriteLoad(cluster: cluster, prefix: "fence-\(UUID().uuidString)", counters: 6, stores: 6)
+                try await load.spread(over: 3)
                 load.start(writers: 4)
                 try #require(await load.waitForProgress(40, within: .seconds(30)))
                 let firstID = cluster[0].ready.node
@@ -48,6 +49,8 @@ extension MultiProcessTests {
                     (try? await cluster.gateway(2).status())?.nodes.allSatisfy { $0.id != firstID } ?? false
                 }
                 try #require(oldRowGone, "the retired id \(firstID) is still listed next to \(rejoinedID)")
+                // The four actors node 0 had when it lost its store moved to other identities.
+                try #require(cluster.history().handOvers(from: firstID) >= 4)
             }
         }
 

@@ -13,9 +13,15 @@ struct GatewayClient: Sendable {
 
         var description: String { "HTTP \(status): \(body)" }
 
-        /// Whether the answer is one a client of a cluster in failover retries.
+        /// Whether the answer is one a client of a cluster in failover retries: the owner is unreachable, fenced
+        /// or handing over (503), the call timed out (504), or the owner's store failed under it (500 with
+        /// `flush_failed`, or `restart_limit_exceeded` once the actor restarted too often on the failing store).
         var isTransient: Bool {
-            status == 503 || status == 504 || (status == 500 && body.contains(#""code":"flush_failed""#))
+            switch status {
+            case 503, 504: true
+            case 500: body.contains(#""code":"flush_failed""#) || body.contains(#""code":"restart_limit_exceeded""#)
+            default: false
+            }
         }
     }
 
@@ -25,6 +31,7 @@ struct GatewayClient: Sendable {
     /// How long the node may work on a call; the client waits a little longer, so the node's answer wins.
     static let callTimeout: Duration = .seconds(12)
 
+    /// POSTs `json` to `path`, telling the node to give up on the call after `timeout`.
     func post(_ path: String, _ json: String, timeout: Duration = callTimeout) async throws -> HTTPClient.Response {
         let separator = path.contains("?") ? "&" : "?"
         let millis = timeout.components.seconds * 1000
@@ -37,6 +44,7 @@ struct GatewayClient: Sendable {
         )
     }
 
+    /// GETs `path`.
     func get(_ path: String, timeout: Duration = .seconds(10)) async throws -> HTTPClient.Response {
         try await HTTPClient.request(url: "http://\(address)\(path)", timeout: timeout)
     }
@@ -175,10 +183,9 @@ extension GatewayClient {
     /// Calls `operation` until it succeeds, as a client of a cluster in failover would, and throws its last
     /// error if it has not succeeded within `timeout`.
     ///
-    /// Retried: 503 and 504 answers (the owner is unreachable, fenced or being handed over, or the call timed
-    /// out), 500 `flush_failed` (the owner's store failed under the call) and failed exchanges. A call sent in the
-    /// instant its owner died fails with 503 `node_unreachable`: it may have reached the owner, so the node does
-    /// not send it again on its own.
+    /// Retried: the answers ``Failure/isTransient`` names, and failed exchanges. A call sent in the instant its
+    /// owner died fails with 503 `node_unreachable`: it may have reached the owner, so the node does not send it
+    /// again on its own.
     static func retrying<Value>(
         within timeout: Duration,
         _ operation: () async throws -> Value

@@ -4,7 +4,8 @@ import Testing
 /// The store a multi-process test cluster shares, as the `--store` argument of `dna serve`.
 ///
 /// Every integration test takes the store as an argument and runs once per entry of ``all``. A backend is added
-/// with one line there, for example `+ (environment["DNA_TEST_POSTGRES_URL"].map { [.url("postgres", $0)] } ?? [])`.
+/// with one line there, for example
+/// `+ (ProcessInfo.processInfo.environment["DNA_TEST_POSTGRES_URL"].map { [.url("postgres", "postgres:\($0)")] } ?? [])`.
 /// Clusters get unique names and actors unique keys, so a server-backed store may be shared by every test.
 struct IntegrationStore: Sendable, CustomTestStringConvertible {
     /// A short name for test output.

@@ -25,9 +25,6 @@ final class ProcessCluster: Sendable {
 
         /// The dead margin the nodes use.
         var effectiveDeadMargin: Duration { deadMargin ?? leaseTimeout / 3 }
-
-        /// The heartbeat interval the nodes use.
-        var effectiveHeartbeatInterval: Duration { heartbeatInterval ?? max(leaseTimeout / 6, .milliseconds(50)) }
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -44,6 +41,7 @@ final class ProcessCluster: Sendable {
     private let executable: String
     private let secretPath: String
     private let processes = Mutex<[ServeProcess]>([])
+    private let tornDown = Atomic<Bool>(false)
 
     private init(store: IntegrationStore, settings: Settings) throws {
         self.store = store
@@ -274,8 +272,14 @@ final class ProcessCluster: Sendable {
         self[index].send(SIGTERM)
     }
 
+    /// Whether the test is over and every node killed: loads stop sending.
+    var isTornDown: Bool {
+        tornDown.load(ordering: .relaxed)
+    }
+
     /// Kills every process still running and waits for it to end.
     func killAll() async {
+        tornDown.store(true, ordering: .relaxed)
         for node in nodes where !node.hasExited {
             node.send(SIGKILL)
         }
@@ -304,12 +308,15 @@ final class ProcessCluster: Sendable {
     }
 
     private func printLogs(because error: any Error) {
-        var report = "=== cluster \(clusterName) on \(store.name) failed: \(error)\n"
+        // A failed #require is reported by the testing library itself, with its expression.
+        let reason = error is ExpectationFailedError ? "a requirement failed" : "\(error)"
+        var report = "=== cluster \(clusterName) on \(store.name) failed: \(reason)\n"
         report += "events: \(timeline.events.map(\.description).joined(separator: ", "))\n"
         for node in nodes {
             let lines = node.log.split(separator: "\n")
-            report += "--- node \(node.index) pid \(node.pid) started as \(node.ready.node) "
-            report += "(last \(min(lines.count, 150)) of \(lines.count) lines)\n"
+            report += "--- node \(node.index) pid \(node.pid) started as \(node.ready.node): dna "
+            report += node.arguments.joined(separator: " ")
+            report += "\n    (last \(min(lines.count, 150)) of \(lines.count) lines of standard error)\n"
             report += lines.suffix(150).joined(separator: "\n") + "\n"
         }
         print(report)

@@ -57,7 +57,7 @@ final class WriteLoad: Sendable {
         tasks.withLock { $0 += started }
     }
 
-    /// Stops sending through node `index`.
+    /// Stops sending through node `index`; with no node left, the writers end.
     func avoid(_ index: Int) {
         state.withLock { $0.gateways.removeAll { $0 == index } }
     }
@@ -128,7 +128,8 @@ final class WriteLoad: Sendable {
 
     private func nextGateway() -> Int? {
         state.withLock { state in
-            guard state.running, !state.gateways.isEmpty else {
+            // A test that failed before it stopped the load ends it by tearing the cluster down.
+            guard state.running, !state.gateways.isEmpty, !cluster.isTornDown else {
                 return nil
             }
             state.next += 1
