@@ -21,9 +21,11 @@ extension NodeRuntime {
             }
             // Started at once, on the loop the call arrived on: an idle actor answers before the loop reads the
             // next frame, with no task switch and no thread of the cooperative pool; what suspends resumes on
-            // the loop.
+            // the loop. A draining node waits for the answers it owes before it closes its transport.
+            pendingAnswers.begin()
             Task.immediate(executorPreference: incoming.loop) {
                 incoming.reply(await self.answer(message).encoded())
+                self.pendingAnswers.end()
             }
         case .cast:
             RunnerStarts.beginDeferring()

@@ -83,8 +83,9 @@ extension NodeRuntime {
                         cache.remember(remote: RemoteRoute(node: node, address: address, name: name))
                     }
                     return try ActorTypeEntry<Actor>.decodeReply(bytes, of: name)
-                case .failure(let error) where error.code == .notServing:
-                    // The owner lost its lease before handling the call: its names move once it is judged dead.
+                case .failure(let error) where error.code == .notServing || error.code == .draining:
+                    // The owner lost its lease, or is leaving, before handling the call: its names move once it
+                    // is judged dead or has released them.
                     lastError = error
                 case .failure(let error):
                     throw error
