@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The store a multi-process test cluster shares, as the `--store` argument of `dna serve`.
@@ -18,6 +19,10 @@ struct IntegrationStore: Sendable, CustomTestStringConvertible {
     /// resumes it and stops it again, since the cluster could not make progress past such a lock.
     var blocksWriters: @Sendable (_ pid: Int32, _ directory: TemporaryDirectory) -> Bool = { _, _ in false }
 
+    /// Makes the store ready (a test server started) before a cluster uses it; returns why the tests on this
+    /// store must skip, or `nil` when they can run.
+    var prepare: @Sendable () async -> String? = { nil }
+
     var testDescription: String { name }
 
     /// One SQLite file in the cluster's temporary directory, opened by every node process.
@@ -34,12 +39,49 @@ struct IntegrationStore: Sendable, CustomTestStringConvertible {
         IntegrationStore(name: name, argument: { _ in argument })
     }
 
+    /// The throwaway PostgreSQL server of the test process (or `DNA_POSTGRES_URL`), a new schema per cluster.
+    static let postgres = IntegrationStore(
+        name: "postgres",
+        argument: { directory in
+            // Named after the cluster's directory, so that every node of one cluster shares the schema.
+            let url = PostgresURL.current ?? ""
+            let suffix = directory.url.lastPathComponent.lowercased().filter { $0.isLetter || $0.isNumber }
+            let schema = "dna_cluster_\(suffix.prefix(40))"
+            return "postgres:\(url)\(url.contains("?") ? "&" : "?")dna_schema=\(schema)"
+        },
+        prepare: {
+            switch await PostgresTestServer.status() {
+            case .running(let url):
+                guard url.contains("://") else {
+                    return "PostgreSQL: the cluster tests need a URI connection string, not key/value pairs"
+                }
+                PostgresURL.current = url
+                return nil
+            case .unavailable(let reason):
+                return "PostgreSQL: \(reason)"
+            case .failed(let reason):
+                Issue.record("the PostgreSQL test server could not start: \(reason)")
+                return "PostgreSQL: \(reason)"
+            }
+        }
+    )
+
     /// Every store the integration tests run on.
     static var all: [IntegrationStore] {
-        [.sqlite]
+        [.sqlite, .postgres]
     }
 
     private static let sqliteFile = "cluster.db"
+}
+
+/// The URL of the PostgreSQL test server, once ``IntegrationStore/postgres`` prepared it.
+enum PostgresURL {
+    private static let url = Mutex<String?>(nil)
+
+    static var current: String? {
+        get { url.withLock { $0 } }
+        set { url.withLock { $0 = newValue } }
+    }
 }
 
 /// Reads the POSIX record locks the kernel lists in `/proc/locks` to tell whether a process holds SQLite's WAL

@@ -61,6 +61,10 @@ final class ProcessCluster: Sendable {
         settings: Settings = Settings(),
         _ body: (ProcessCluster) async throws -> Result
     ) async throws -> Result {
+        if let reason = await store.prepare() {
+            Issue.record("skipped: \(reason)", severity: .warning)
+            try Test.cancel("\(reason)")
+        }
         let cluster = try ProcessCluster(store: store, settings: settings)
         do {
             try await cluster.start(nodes)
