@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// The test hosts of `scripts/test-hosts`: three network namespaces on one bridge, and a PostgreSQL server on the
-/// bridge's address that all of them reach over TCP.
+/// The test hosts of `scripts/test-hosts`: three network namespaces on one bridge, and a PostgreSQL server in a
+/// fourth that all of them reach over TCP.
 ///
 /// The script's names and addresses are fixed, so one test process at a time may use them: ``Lock`` keeps the
 /// others waiting. ``up()`` first removes whatever a crashed run left behind.
