@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "DNATests", dependencies: ["DNA", "CQL", "DNANetwork"]),
         .testTarget(name: "CQLTests", dependencies: ["CQL", "DNANetwork"]),
         .testTarget(name: "DNANetworkTests", dependencies: ["DNANetwork"]),
+        .testTarget(name: "DNACommandTests", dependencies: ["DNACommand", "DNANetwork"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 import DNA
 import Foundation
 
-/// The `dna` command: benchmarks today; serving, the demo and status come with the cluster.
+/// The `dna` command: a node, the failover demo, the cluster's status and the benchmarks.
 @main
 enum DNACommand {
     static let usage = """
@@ -9,6 +9,8 @@ enum DNACommand {
 
         commands:
           serve                                   run a node with the built-in counter and kv actors
+          demo                                    three nodes, a workload, one killed: show failover and check writes
+          status --http HOST:PORT                 print the cluster as one node sees it
           bench single-actor|calls|activations   run a benchmark and print its figures
           help                                    show this text
 
@@ -32,6 +34,16 @@ enum DNACommand {
                 status = 0
             case "serve":
                 status = try await ServeCommand.run(arguments, environment: environment)
+            case "demo" where arguments.contains("--help"):
+                print(DemoCommand.usage)
+                status = 0
+            case "demo":
+                status = try await DemoCommand.run(arguments, environment: environment)
+            case "status" where arguments.contains("--help"):
+                print(StatusCommand.usage)
+                status = 0
+            case "status":
+                status = try await StatusCommand.run(arguments, environment: environment)
             case "bench":
                 status = try await BenchCommand.run(arguments, environment: environment)
             case "help", "--help", "-h":

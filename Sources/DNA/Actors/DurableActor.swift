@@ -64,6 +64,12 @@ public protocol DurableActor: AnyObject, SendableMetatype {
 
     /// Runs before the instance stops (passivation, drain or shutdown). Writes staged here are flushed.
     func willStop() async
+
+    /// How a node delivers encoded messages to this type, from peers and the HTTP gateway.
+    ///
+    /// DNA provides it: do not implement it. It is a requirement so that each actor type's conformance makes
+    /// the registration for its own type, with the delivery code specialised for it.
+    static var registration: ActorRegistration { get }
 }
 
 extension DurableActor {

@@ -17,12 +17,14 @@ final class ClusterLink: Sendable {
     ///   - identity: The node id told to peers in the handshake (the process's first identity).
     ///   - group: The event loops of the transport.
     ///   - handler: Receives peers' messages on an event-loop thread.
+    ///   - didFinishRead: Called on that thread after the messages of one read.
     init(
         configuration: TransportConfiguration,
         cluster: String,
         identity: NodeID,
         group: EventLoopGroup,
-        handler: @escaping ClusterTransport.IncomingHandler
+        handler: @escaping ClusterTransport.IncomingHandler,
+        didFinishRead: @escaping @Sendable () -> Void
     ) {
         var settings = ClusterTransport.Configuration(
             clusterName: cluster,
@@ -31,7 +33,12 @@ final class ClusterLink: Sendable {
         )
         settings.maximumFrameSize = configuration.maximumFrameSize
         self.group = group
-        self.transport = ClusterTransport(configuration: settings, group: group, handler: handler)
+        self.transport = ClusterTransport(
+            configuration: settings,
+            group: group,
+            handler: handler,
+            didFinishRead: didFinishRead
+        )
     }
 
     /// Binds the listener and works out the address to advertise.
@@ -90,6 +97,16 @@ final class ClusterLink: Sendable {
         let peer = try peerAddress(address)
         do {
             try transport.send(to: peer, payload: payload)
+        } catch {
+            throw LinkFailure(error)
+        }
+    }
+
+    /// Sends a one-way message made of a reused header and a payload.
+    func send(to address: String, prefix: [UInt8], payload: [UInt8]) throws(LinkFailure) {
+        let peer = try peerAddress(address)
+        do {
+            try transport.send(to: peer, prefix: prefix, payload: payload)
         } catch {
             throw LinkFailure(error)
         }

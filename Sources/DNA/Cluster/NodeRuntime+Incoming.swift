@@ -25,8 +25,14 @@ extension NodeRuntime {
                 incoming.reply(await self.answer(message).encoded())
             }
         case .cast:
+            RunnerStarts.beginDeferring()
             receive(cast: message)
         }
+    }
+
+    /// Ends a read from a peer: the runners of the instances its casts woke start now, once each.
+    func didFinishRead() {
+        RunnerStarts.startDeferred()
     }
 
     /// Runs a forwarded call here, or forwards it on, and says how it went.
@@ -36,13 +42,7 @@ extension NodeRuntime {
         }
         do {
             let entry = try types.entry(for: message.name.type)
-            let reply = try await entry.call(
-                binary: message.body,
-                to: message.name,
-                on: self,
-                timeout: message.timeout,
-                hops: message.hops
-            )
+            let reply = try await entry.callBinary(message.body, message.name, self, message.timeout, message.hops)
             return .reply(reply)
         } catch {
             return .failure(DNAError.wrapping(error, as: .internal, "the call to \(message.name) failed"))
@@ -53,7 +53,7 @@ extension NodeRuntime {
     private func receive(cast message: ClusterMessage) {
         do {
             let entry = try types.entry(for: message.name.type)
-            try entry.cast(binary: message.body, to: message.name, on: self, hops: message.hops)
+            try entry.castBinary(message.body, message.name, self, message.hops)
         } catch {
             metrics.recordDroppedEvent()
         }

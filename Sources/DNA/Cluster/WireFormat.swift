@@ -70,7 +70,7 @@ struct WireReader {
         }
         let end = index + Int(length)
         defer { index = end }
-        return String(validating: bytes[index..<end], as: UTF8.self)
+        return UTF8Text.string(bytes[index..<end])
     }
 
     mutating func node() -> NodeID? {

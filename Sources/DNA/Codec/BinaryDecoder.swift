@@ -84,7 +84,7 @@ struct DecoderState: Decoder {
     }
 
     static func string(from content: ArraySlice<UInt8>) throws -> String {
-        guard let string = String(validating: content, as: UTF8.self) else {
+        guard let string = UTF8Text.string(content) else {
             throw corrupt("a string is not valid UTF-8")
         }
         return string

@@ -1,14 +1,25 @@
-/// The body of `GET /v1/cluster`: the nodes of the cluster as this node sees them.
-struct ClusterStatus: Encodable {
-    struct NodeStatus: Encodable {
-        var id: String
-        var address: String
-        var http: String
-        var alive: Bool
-        var draining: Bool
-        var load: Int
-        var residentActors: Int
-        var this: Bool
+/// The body of `GET /v1/cluster`: the nodes of the cluster as one node sees them.
+///
+/// Public and `Codable` so that tools (such as `dna status`) read the same shape the gateway writes.
+public struct ClusterStatus: Codable, Sendable, Equatable {
+    /// One node of the cluster.
+    public struct Member: Codable, Sendable, Equatable {
+        /// The node's id.
+        public var id: String
+        /// The `host:port` of its cluster transport.
+        public var address: String
+        /// The `host:port` of its HTTP gateway, or empty.
+        public var http: String
+        /// Whether the answering node judges it alive.
+        public var alive: Bool
+        /// Whether it is draining.
+        public var draining: Bool
+        /// Events waiting in its mailboxes, as of its last heartbeat.
+        public var load: Int
+        /// Its resident actors: the answering node's own count, the others' as of their last heartbeat.
+        public var residentActors: Int
+        /// Whether this is the node that answered.
+        public var this: Bool
 
         enum CodingKeys: String, CodingKey {
             case id, address, http, alive, draining, load, this
@@ -16,10 +27,17 @@ struct ClusterStatus: Encodable {
         }
     }
 
-    var cluster: String
-    var node: String
-    var phase: String
-    var nodes: [NodeStatus]
+    /// The cluster's name.
+    public var cluster: String
+    /// The answering node's id.
+    public var node: String
+    /// The answering node's phase: `serving`, `fenced`, `draining` or `stopped`.
+    public var phase: String
+    /// Every node whose heartbeat row the answering node read, sorted by id.
+    public var nodes: [Member]
+
+    /// The node that answered, when it lists itself.
+    public var asked: Member? { nodes.first { $0.this } }
 
     init(_ runtime: NodeRuntime) {
         let me = runtime.nodeID
@@ -29,7 +47,7 @@ struct ClusterStatus: Encodable {
         phase = "\(runtime.currentPhase)"
         nodes = runtime.membership.members
             .map { record in
-                NodeStatus(
+                Member(
                     id: record.node.description,
                     address: record.address,
                     http: record.httpAddress,

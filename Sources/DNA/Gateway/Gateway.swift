@@ -108,11 +108,11 @@ final class Gateway: Sendable {
             let entry = try runtime.types.entry(for: name.type)
             if request.queryValue("cast") == "true" {
                 try runtime.checkServing()
-                try entry.cast(json: request.body, to: name, on: runtime)
+                try entry.castJSON(request.body, name, runtime)
                 return GatewayResponse.json(["accepted": true], status: .accepted)
             }
             let timeout = try timeout(of: request) ?? runtime.configuration.callTimeout
-            let reply = try await entry.call(json: request.body, to: name, on: runtime, timeout: timeout)
+            let reply = try await entry.callJSON(request.body, name, runtime, timeout)
             return GatewayResponse.json(bytes: reply)
         } catch {
             return GatewayResponse.error(DNAError.wrapping(error, as: .internal, "the call to \(name) failed"))

@@ -3,14 +3,14 @@ import Foundation
 /// The actor types a node can run, by their stable type name, with the code that delivers messages that
 /// arrive encoded (from peers or the HTTP gateway) to each type.
 struct ActorTypeRegistry: Sendable {
-    private var entries: [ActorType: any RegisteredActorType] = [:]
+    private var entries: [ActorType: ActorRegistration] = [:]
 
     /// Registers a type. Registering two Swift types under one type name is a programming error.
     mutating func register<Actor: DurableActor>(_ type: Actor.Type) throws {
         if let existing = entries[Actor.type], existing.identifier != ObjectIdentifier(type) {
             throw DNAError(.badRequest, "two actor types are registered as \(Actor.type)")
         }
-        entries[Actor.type] = ActorTypeEntry<Actor>()
+        entries[Actor.type] = Actor.registration
     }
 
     /// Checks that `Actor` is the type registered under its type name.
@@ -23,7 +23,7 @@ struct ActorTypeRegistry: Sendable {
     /// The entry of a type name.
     ///
     /// - Throws: ``DNAError/Code/unknownActorType`` when no type of that name is registered.
-    func entry(for type: ActorType) throws -> any RegisteredActorType {
+    func entry(for type: ActorType) throws -> ActorRegistration {
         guard let entry = entries[type] else {
             throw DNAError(.unknownActorType, "no actor type \(type) is registered on this node")
         }
@@ -39,69 +39,71 @@ struct ActorTypeRegistry: Sendable {
     var names: [ActorType] { Array(entries.keys) }
 }
 
-/// What the node can do with a registered actor type without knowing it statically.
-protocol RegisteredActorType: Sendable {
-    var identifier: ObjectIdentifier { get }
+/// How a node delivers messages that arrive encoded to one actor type, without knowing the type statically.
+///
+/// The four deliveries are closures made in ``init(_:)``, which each actor type's conformance instantiates for
+/// its own type (see ``DurableActor/registration``): the closures then run code specialised for that type
+/// instead of generic code that looks up type metadata at run time for every message.
+public struct ActorRegistration: Sendable {
+    let identifier: ObjectIdentifier
 
     /// Delivers a call whose message is encoded with ``BinaryEncoder``; returns the reply encoded the same way.
-    func call(
-        binary body: [UInt8],
-        to name: ActorName,
-        on runtime: NodeRuntime,
-        timeout: Duration,
-        hops: Int
-    )
-        async throws -> [UInt8]
+    let callBinary:
+        @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime, _ timeout: Duration, _ hops: Int)
+            async throws -> [UInt8]
 
     /// Delivers a cast whose message is encoded with ``BinaryEncoder``.
-    func cast(binary body: [UInt8], to name: ActorName, on runtime: NodeRuntime, hops: Int) throws
+    let castBinary: @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime, _ hops: Int) throws -> Void
 
     /// Delivers a call whose message is JSON; returns the reply as JSON.
-    func call(
-        json body: [UInt8],
-        to name: ActorName,
-        on runtime: NodeRuntime,
-        timeout: Duration
-    ) async throws
-        -> [UInt8]
+    let callJSON:
+        @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime, _ timeout: Duration)
+            async throws -> [UInt8]
 
     /// Delivers a cast whose message is JSON.
-    func cast(json body: [UInt8], to name: ActorName, on runtime: NodeRuntime) throws
+    let castJSON: @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime) throws -> Void
+
+    /// The registration of `type`.
+    init<Actor: DurableActor>(_ type: Actor.Type) {
+        identifier = ObjectIdentifier(type)
+        callBinary = { body, name, runtime, timeout, hops in
+            let message = try ActorTypeEntry<Actor>.decodeBinary(body, for: name)
+            let reply = try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: hops)
+            return try ActorTypeEntry<Actor>.encodeBinary(reply, of: name)
+        }
+        castBinary = { body, name, runtime, hops in
+            // The common case, a resident instance with no casts waiting for a route: it decodes the bytes on
+            // its own runner, so that the event loop that read them only queues them.
+            if runtime.castQueues.isIdle, (try? runtime.checkServing()) != nil,
+                let local = runtime.existingInstance(for: name, as: Actor.self), local.cast(encoded: body)
+            {
+                return
+            }
+            let message = try ActorTypeEntry<Actor>.decodeBinary(body, for: name)
+            runtime.route(cast: message, to: name, as: Actor.self, hops: hops)
+        }
+        callJSON = { body, name, runtime, timeout in
+            let message = try ActorTypeEntry<Actor>.decodeJSON(body, for: name)
+            let reply = try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: 0)
+            return try ActorTypeEntry<Actor>.encodeJSON(reply, of: name)
+        }
+        castJSON = { body, name, runtime in
+            let message = try ActorTypeEntry<Actor>.decodeJSON(body, for: name)
+            runtime.route(cast: message, to: name, as: Actor.self, hops: 0)
+        }
+    }
 }
 
-/// The entry of one actor type.
-struct ActorTypeEntry<Actor: DurableActor>: RegisteredActorType {
-    var identifier: ObjectIdentifier { ObjectIdentifier(Actor.self) }
-
-    func call(
-        binary body: [UInt8],
-        to name: ActorName,
-        on runtime: NodeRuntime,
-        timeout: Duration,
-        hops: Int
-    )
-        async throws -> [UInt8]
-    {
-        let message = try Self.decodeBinary(body, for: name)
-        let reply = try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: hops)
-        return try Self.encodeBinary(reply, of: name)
+extension DurableActor {
+    /// How a node delivers encoded messages to this type. DNA provides it; an actor type does not implement it.
+    public static var registration: ActorRegistration {
+        ActorRegistration(Self.self)
     }
+}
 
-    func cast(binary body: [UInt8], to name: ActorName, on runtime: NodeRuntime, hops: Int) throws {
-        let message = try Self.decodeBinary(body, for: name)
-        runtime.route(cast: message, to: name, as: Actor.self, hops: hops)
-    }
-
-    func call(
-        json body: [UInt8],
-        to name: ActorName,
-        on runtime: NodeRuntime,
-        timeout: Duration
-    ) async throws
-        -> [UInt8]
-    {
-        let message = try Self.decodeJSON(body, for: name)
-        let reply = try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: 0)
+/// The coding of one actor type's messages and replies, with errors that name the actor.
+enum ActorTypeEntry<Actor: DurableActor> {
+    static func encodeJSON(_ reply: Actor.Reply, of name: ActorName) throws -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             encoder.userInfo[.dnaJSON] = true
@@ -109,11 +111,6 @@ struct ActorTypeEntry<Actor: DurableActor>: RegisteredActorType {
         } catch {
             throw DNAError(.decodingFailed, "the reply of \(name) cannot be written as JSON", underlying: error)
         }
-    }
-
-    func cast(json body: [UInt8], to name: ActorName, on runtime: NodeRuntime) throws {
-        let message = try Self.decodeJSON(body, for: name)
-        runtime.route(cast: message, to: name, as: Actor.self, hops: 0)
     }
 
     static func decodeBinary(_ body: [UInt8], for name: ActorName) throws -> Actor.Message {
@@ -148,7 +145,7 @@ struct ActorTypeEntry<Actor: DurableActor>: RegisteredActorType {
         }
     }
 
-    private static func decodeJSON(_ body: [UInt8], for name: ActorName) throws -> Actor.Message {
+    static func decodeJSON(_ body: [UInt8], for name: ActorName) throws -> Actor.Message {
         do {
             let decoder = JSONDecoder()
             decoder.userInfo[.dnaJSON] = true

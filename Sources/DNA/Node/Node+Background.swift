@@ -5,8 +5,8 @@ extension Node {
 
     func startBackgroundWork() {
         var tasks = [
-            Task { await self.heartbeatLoop() },
-            Task { await self.leaseWatchdog() },
+            Task(executorPreference: membershipLoop) { await self.heartbeatLoop() },
+            Task(executorPreference: membershipLoop) { await self.leaseWatchdog() },
             Task { await Self.timeoutLoop(self.runtime) },
             Task { await Self.passivationLoop(self.runtime) },
         ]

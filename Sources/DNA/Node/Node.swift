@@ -16,11 +16,15 @@ public final class Node: Sendable {
     let runtime: NodeRuntime
     let group: EventLoopGroup?
     let gateway: Gateway?
+    /// The thread that runs the heartbeat and the lease watchdog, so that a saturated cooperative pool cannot
+    /// starve them: a node too busy to renew its lease would fence itself.
+    let membershipLoop: EventLoop
     let background = Mutex<[Task<Void, Never>]>([])
     let peers = Mutex<Set<String>>([])
 
-    private init(runtime: NodeRuntime, group: EventLoopGroup?, gateway: Gateway?) {
+    private init(runtime: NodeRuntime, group: EventLoopGroup?, gateway: Gateway?, membershipLoop: EventLoop) {
         self.runtime = runtime
+        self.membershipLoop = membershipLoop
         self.group = group
         self.gateway = gateway
     }
@@ -85,19 +89,29 @@ public final class Node: Sendable {
 
         var group: EventLoopGroup?
         var gateway: Gateway?
+        let membershipLoop: EventLoop
+        do {
+            membershipLoop = try EventLoop(name: "dna-membership")
+        } catch {
+            await store.close()
+            throw DNAError(.internal, "the node could not start its membership thread: \(error)")
+        }
         do {
             if configuration.transport != nil || configuration.gateway != nil {
-                group = try EventLoopGroup(loopCount: max(1, configuration.transport?.eventLoops ?? 1))
+                group = try EventLoopGroup(
+                    loopCount: max(1, configuration.transport?.eventLoops ?? 1),
+                    busyPoll: configuration.transport?.busyPoll ?? .zero
+                )
             }
             if let transport = configuration.transport, let group {
                 let link = ClusterLink(
                     configuration: transport,
                     cluster: configuration.cluster,
                     identity: identity,
-                    group: group
-                ) { incoming in
-                    runtime.receive(incoming)
-                }
+                    group: group,
+                    handler: { runtime.receive($0) },
+                    didFinishRead: { runtime.didFinishRead() }
+                )
                 runtime.link = link
                 membership.advertise(address: try await link.start(transport), httpAddress: nil)
             }
@@ -109,6 +123,7 @@ public final class Node: Sendable {
             }
             try await membership.beat(load: 0, residentActors: 0, draining: false)
         } catch {
+            await membershipLoop.shutdown()
             gateway?.shutdown()
             await runtime.link?.shutdown()
             runtime.link = nil
@@ -117,7 +132,7 @@ public final class Node: Sendable {
             throw DNAError.wrapping(error, as: .storeUnavailable, "the node could not join the cluster")
         }
 
-        let node = Node(runtime: runtime, group: group, gateway: gateway)
+        let node = Node(runtime: runtime, group: group, gateway: gateway, membershipLoop: membershipLoop)
         node.startBackgroundWork()
         runtime.logger.info("node started", metadata: ["store": store.description])
         return node
@@ -176,6 +191,7 @@ public final class Node: Sendable {
         await runtime.link?.shutdown()
         runtime.link = nil
         await group?.shutdown()
+        await membershipLoop.shutdown()
         await runtime.store.close()
         runtime.logger.info("node stopped")
     }

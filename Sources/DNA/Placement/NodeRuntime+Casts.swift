@@ -108,7 +108,7 @@ extension NodeRuntime {
             return false
         }
         do {
-            try link.send(to: route.address, payload: route.castHeader + body)
+            try link.send(to: route.address, prefix: route.castHeader, payload: body)
             return true
         } catch {
             cache.forget(remote: route)

@@ -122,6 +122,13 @@ extension ActorInstance {
                     run.append(message, sink: sink)
                 case .cast(let message):
                     run.append(message, sink: nil)
+                case .encodedCast(let bytes):
+                    guard let message = try? ActorTypeEntry<Actor>.decodeBinary(bytes, for: name) else {
+                        // Bytes a peer sent that are not a message of this type: dropped, as a cast is.
+                        runtime.metrics.recordMalformedMessage()
+                        continue
+                    }
+                    run.append(message, sink: nil)
                 case .info(let info):
                     try await handleMessages(run, with: incarnation)
                     try await incarnation.actor.receive(info: info, context: .info(run))

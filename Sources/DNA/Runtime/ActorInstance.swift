@@ -13,6 +13,8 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     enum Event: Sendable {
         case call(Actor.Message, ReplyTarget<Actor.Reply>)
         case cast(Actor.Message)
+        /// A cast forwarded by a peer, still encoded: the runner decodes it, off the event loop that read it.
+        case encodedCast([UInt8])
         case info(InfoEvent)
     }
 
@@ -68,6 +70,12 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     /// Queues a cast. Returns `false` when the instance is stopping and the caller must resolve again.
     func cast(_ message: Actor.Message) -> Bool {
         admit(.cast(message), inline: false)
+    }
+
+    /// Queues a cast that a peer forwarded, as its encoded bytes. Returns `false` when the instance is
+    /// stopping.
+    func cast(encoded bytes: [UInt8]) -> Bool {
+        admit(.encodedCast(bytes), inline: false)
     }
 
     /// Queues an info event for the actor.
@@ -131,7 +139,8 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
 
     private func admit(_ event: Event, inline: Bool) -> Bool {
         let admission = mailbox.withLock { Self.admit(event, to: &$0, inline: false) }
-        if admission == .startRunner {
+        // An event-loop thread handing over a burst of casts starts the runner once, at the burst's end.
+        if admission == .startRunner, !RunnerStarts.deferStart({ self.startRunner() }) {
             startRunner()
         }
         return admission != .refused

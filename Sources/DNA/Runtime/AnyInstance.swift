@@ -37,4 +37,5 @@ protocol AnyInstance: AnyObject, Sendable {
 
     /// Returns once the instance has stopped.
     func waitUntilStopped() async
+
 }

@@ -18,7 +18,7 @@ struct PingPongProcess {
         try process.run()
 
         let handle = output.fileHandleForReading
-        let line = await NodeProcess.blocking { () -> String in
+        let line = await BlockingWork.run(name: "dna-pong-ready") { () -> String in
             var bytes: [UInt8] = []
             while !bytes.contains(UInt8(ascii: "\n")) {
                 let chunk = handle.availableData

@@ -11,40 +11,60 @@ struct RemotePair {
     let caller: Node
     let processes: Int
     private let ownerNode: Node?
-    private let ownerProcess: NodeProcess?
+    private let ownerProcess: ServeProcess?
+    private let ownerHTTP: String
 
-    static func start(workspace: BenchmarkWorkspace) async throws -> RemotePair {
+    /// Starts both nodes; `busyPoll` is each transport's polling before sleep (``TransportConfiguration``).
+    static func start(workspace: BenchmarkWorkspace, busyPoll: Duration = .zero) async throws -> RemotePair {
         let secret = ServeSettings.developmentSecret
         if case .memory = workspace.store {
             let shared = MemoryStore()
             let owner = try await Node.start(
-                configuration(store: FaultInjectingStore(shared, closesBase: false), secret: secret),
+                configuration(
+                    store: FaultInjectingStore(shared, closesBase: false),
+                    secret: secret,
+                    busyPoll: busyPoll
+                ),
                 actorTypes: BenchActorTypes.all
             )
             let caller = try await Node.start(
-                configuration(store: shared, secret: secret),
+                configuration(store: shared, secret: secret, busyPoll: busyPoll),
                 actorTypes: BenchActorTypes.all
             )
-            return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil)
+            return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil, ownerHTTP: "")
         }
 
-        let owner = try await NodeProcess.start(
+        let owner = ServeProcess(
+            number: 1,
+            executable: CommandLine.executablePath,
             arguments: [
-                "--store", workspace.store.description, "--cluster", "bench", "--bench-actors", "--log-level",
-                "warning",
+                "serve", "--store", workspace.store.commandLine, "--cluster", "bench", "--bench-actors",
+                "--log-level", "warning", "--exit-on-stdin-close", "--busy-poll", "\(Int(busyPoll.microseconds))us",
             ],
+            environment: ProcessInfo.processInfo.environment,
             logPath: workspace.file("owner.log")
         )
+        try owner.start()
+        let ready: ReadyLine
+        do {
+            ready = try await BlockingWork.run(name: "dna-bench-ready") {
+                try owner.waitUntilReady(timeout: .seconds(30))
+            }
+        } catch {
+            owner.send(SIGKILL)
+            throw BenchmarkError("the owner node did not get ready: \(error); see \(owner.logPath)")
+        }
         let caller = try await Node.start(
-            configuration(store: try await workspace.store.open(), secret: secret),
+            configuration(store: try await workspace.store.open(), secret: secret, busyPoll: busyPoll),
             actorTypes: BenchActorTypes.all
         )
-        return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner)
+        return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner, ownerHTTP: ready.http)
     }
 
-    private static func configuration(store: any Store, secret: [UInt8]) -> Node.Configuration {
+    private static func configuration(store: any Store, secret: [UInt8], busyPoll: Duration) -> Node.Configuration {
         var configuration = Node.Configuration(store: .custom(store), cluster: "bench")
         configuration.transport = TransportConfiguration(listen: "127.0.0.1:0", secret: secret)
+        configuration.transport?.busyPoll = busyPoll
         configuration.callTimeout = .seconds(60)
         return configuration
     }
@@ -62,8 +82,8 @@ struct RemotePair {
     {
         if let ownerNode {
             _ = try await ownerNode.actor(type, key: key).call(message)
-        } else if let ownerProcess {
-            let url = "http://\(ownerProcess.http)/v1/actors/\(Actor.type.name)/\(key)"
+        } else {
+            let url = "http://\(ownerHTTP)/v1/actors/\(Actor.type.name)/\(key)"
             let response = try await HTTPClient.request(method: "POST", url: url, body: Array(json.utf8))
             guard response.status == 200 else {
                 throw BenchmarkError("the owner node answered \(response.status): \(response.text)")
@@ -81,12 +101,16 @@ struct RemotePair {
 
     /// The context switches of both nodes' processes so far (this process once, when both nodes live here).
     var contextSwitches: Int {
-        ContextSwitches.total() + (ownerProcess.map { ContextSwitches.total(of: $0.process.processIdentifier) } ?? 0)
+        ContextSwitches.total() + (ownerProcess.map { ContextSwitches.total(of: $0.pid) } ?? 0)
     }
 
     func stop() async {
         await caller.shutdown()
         await ownerNode?.shutdown()
-        await ownerProcess?.stop()
+        if let ownerProcess {
+            ownerProcess.send(SIGTERM)
+            _ = await BlockingWork.run(name: "dna-bench-stop") { ownerProcess.waitForExit(timeout: .seconds(30)) }
+            ownerProcess.send(SIGKILL)
+        }
     }
 }

@@ -15,21 +15,32 @@ struct ServeCommand {
           --lease-timeout D           e.g. 3s (default 6s)
           --dead-margin D             peers wait this much beyond the lease (default: a third of the lease timeout)
           --placement local|hash|least-loaded   where unowned names are claimed (default local)
+          --busy-poll D               the transport polls this long before sleeping (e.g. 50us; default 0)
           --log-level debug|info|warning|error  messages on standard error (default info)
+          --exit-on-stdin-close       drain and exit once standard input closes (for a supervisor's children)
         Once ready it prints one line: ready node=<id> listen=<host:port> http=<host:port>
         """
 
     static func run(_ words: [String], environment: [String: String]) async throws -> Int32 {
-        var arguments = try Arguments(words, booleanFlags: ["bench-actors"], environment: environment)
+        var arguments = try Arguments(
+            words,
+            booleanFlags: ["bench-actors", "exit-on-stdin-close"],
+            environment: environment
+        )
         guard arguments.words.isEmpty else {
             throw UsageError("serve takes no words, only options: \(arguments.words.joined(separator: " "))")
         }
         let settings = try ServeSettings(&arguments)
         // Undocumented: the benchmark actor types, for the owner node of the remote benchmarks.
         let benchActors = try arguments.flag("bench-actors")
+        let exitsOnStdinClose = try arguments.flag("exit-on-stdin-close")
         try arguments.checkAllUsed()
 
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGUSR1, SIGUSR2])
+        if exitsOnStdinClose {
+            // Started after the signal watch, so that the SIGTERM it raises drains instead of killing.
+            StandardInputWatch.start()
+        }
         let faults = FaultInjectingStore(try await settings.store.open(logger: settings.logger))
         var configuration = settings.configuration(store: .custom(faults))
         configuration.logger = settings.logger

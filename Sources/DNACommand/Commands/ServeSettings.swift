@@ -13,6 +13,8 @@ struct ServeSettings {
     var leaseTimeout: Duration
     var deadMargin: Duration
     var placement: PlacementPolicy
+    /// How long the transport's loops poll before sleeping after a short sleep (zero: never).
+    var busyPoll: Duration
     var logger: Logger
     /// SIGUSR1 and SIGUSR2 make the store fail and recover, for fault drills (`DNA_FAULT_INJECTION=signals`).
     var faultInjection: Bool
@@ -33,14 +35,18 @@ struct ServeSettings {
         leaseTimeout = try arguments.duration("lease-timeout", default: .seconds(6))
         heartbeatInterval = try arguments.duration(
             "heartbeat-interval",
-            default: max(leaseTimeout / 6, .milliseconds(50))
+            default: Self.defaultHeartbeatInterval(leaseTimeout: leaseTimeout)
         )
-        deadMargin = try arguments.duration("dead-margin", default: leaseTimeout / 3)
+        deadMargin = try arguments.duration("dead-margin", default: Self.defaultDeadMargin(leaseTimeout: leaseTimeout))
         guard heartbeatInterval > .zero, leaseTimeout >= heartbeatInterval * 2, deadMargin > .zero else {
             throw UsageError("--lease-timeout must be at least twice --heartbeat-interval, and both positive")
         }
 
         placement = try Self.placement(arguments.string("placement", default: "local"))
+        busyPoll = try arguments.duration("busy-poll", default: .zero)
+        guard busyPoll <= .milliseconds(10) else {
+            throw UsageError("--busy-poll is at most 10ms")
+        }
         logger = try Self.logger(level: arguments.string("log-level", default: "info"))
         faultInjection = arguments.string("fault-injection") == "signals"
 
@@ -62,6 +68,16 @@ struct ServeSettings {
         }
     }
 
+    /// The heartbeat interval of a node given only a lease timeout: a sixth of it, at least 50 ms.
+    static func defaultHeartbeatInterval(leaseTimeout: Duration) -> Duration {
+        max(leaseTimeout / 6, .milliseconds(50))
+    }
+
+    /// How long beyond the lease peers wait before declaring a node dead, given only a lease timeout.
+    static func defaultDeadMargin(leaseTimeout: Duration) -> Duration {
+        leaseTimeout / 3
+    }
+
     /// The node configuration these settings describe.
     func configuration(store: StoreConfiguration) -> Node.Configuration {
         var configuration = Node.Configuration(store: store, cluster: cluster)
@@ -71,6 +87,7 @@ struct ServeSettings {
         configuration.leaseTimeout = leaseTimeout
         configuration.deadMargin = deadMargin
         configuration.placement = placement
+        configuration.transport?.busyPoll = busyPoll
         return configuration
     }
 

@@ -108,7 +108,7 @@ enum DurationText {
             guard let number = Double(text.dropLast(suffix.count)), number >= 0, number.isFinite else {
                 return nil
             }
-            return .nanoseconds(Int64(number * scale * 1e9))
+            return .nanoseconds(Int64((number * scale * 1e9).rounded()))
         }
         return nil
     }

@@ -62,6 +62,15 @@ final class ClusterConnectionHandler: TCPConnectionHandler {
     }
 
     func connection(_ connection: TCPConnection, didRead buffer: inout ByteBuffer) {
+        if case .accepted = side, let didFinishRead = context.didFinishRead {
+            defer { didFinishRead() }
+            readFrames(connection, &buffer)
+        } else {
+            readFrames(connection, &buffer)
+        }
+    }
+
+    private func readFrames(_ connection: TCPConnection, _ buffer: inout ByteBuffer) {
         do {
             while connection.acceptsInput {
                 if handshake.isEstablished {

@@ -7,14 +7,20 @@ final class ClusterContext: Sendable {
     let configuration: ClusterTransport.Configuration
     let authenticator: HMACSHA256
     let handler: ClusterTransport.IncomingHandler
+    let didFinishRead: (@Sendable () -> Void)?
 
     /// TCP connects started towards peers, for tests and diagnostics.
     let connectAttempts = Atomic<Int>(0)
 
     private let connections = Mutex<[ObjectIdentifier: TCPConnection]>([:])
 
-    init(configuration: ClusterTransport.Configuration, handler: @escaping ClusterTransport.IncomingHandler) {
+    init(
+        configuration: ClusterTransport.Configuration,
+        handler: @escaping ClusterTransport.IncomingHandler,
+        didFinishRead: (@Sendable () -> Void)? = nil
+    ) {
         self.configuration = configuration
+        self.didFinishRead = didFinishRead
         self.authenticator = HMACSHA256(key: configuration.secret)
         self.handler = handler
     }

@@ -69,8 +69,13 @@ enum ClusterFrame: Equatable {
         }
     }
 
-    private static func encode(_ kind: Kind, id: UInt64?, payload: [UInt8]) -> [UInt8] {
-        let bodyLength = 1 + (id == nil ? 0 : 8) + payload.count
+    /// Encodes a one-way frame whose payload is `prefix` followed by `payload`, without joining them first.
+    static func oneWay(prefix: [UInt8], payload: [UInt8]) -> [UInt8] {
+        encode(.oneWay, id: nil, payload: payload, prefix: prefix)
+    }
+
+    private static func encode(_ kind: Kind, id: UInt64?, payload: [UInt8], prefix: [UInt8] = []) -> [UInt8] {
+        let bodyLength = 1 + (id == nil ? 0 : 8) + prefix.count + payload.count
         var bytes: [UInt8] = []
         bytes.reserveCapacity(LengthPrefixedFrameDecoder.prefixLength + bodyLength)
 
@@ -79,6 +84,7 @@ enum ClusterFrame: Equatable {
         if let id {
             appendBigEndian(id, to: &bytes)
         }
+        bytes.append(contentsOf: prefix)
         bytes.append(contentsOf: payload)
         return bytes
     }

@@ -45,14 +45,18 @@ public final class ClusterTransport: Sendable {
     ///   - configuration: Identity, secret and limits.
     ///   - group: The event loops that run the transport's connections.
     ///   - handler: Receives peers' requests and one-way messages.
+    ///   - didFinishRead: Called on the loop thread after the messages of one read from a peer were handed to
+    ///     `handler`, so that work started per message can be gathered per read (such as waking a consumer
+    ///     once for a burst of one-way messages).
     public init(
         configuration: Configuration,
         group: EventLoopGroup,
-        handler: @escaping IncomingHandler
+        handler: @escaping IncomingHandler,
+        didFinishRead: (@Sendable () -> Void)? = nil
     ) {
         self.configuration = configuration
         self.group = group
-        self.context = ClusterContext(configuration: configuration, handler: handler)
+        self.context = ClusterContext(configuration: configuration, handler: handler, didFinishRead: didFinishRead)
     }
 
     // MARK: Listening
@@ -162,6 +166,19 @@ public final class ClusterTransport: Sendable {
     public func send(to peer: PeerAddress, payload: [UInt8]) throws(ClusterTransportError) {
         try checkSize(payload, peer: peer)
         try channel(for: peer).send(ClusterFrame.oneWay(payload: payload).encoded())
+    }
+
+    /// Sends a one-way message whose bytes are `prefix` followed by `payload`, as ``send(to:payload:)`` does,
+    /// without joining the two first: for a header encoded once and reused.
+    public func send(to peer: PeerAddress, prefix: [UInt8], payload: [UInt8]) throws(ClusterTransportError) {
+        guard prefix.count + payload.count + ClusterFrame.overhead <= configuration.maximumFrameSize else {
+            throw ClusterTransportError(
+                code: .tooLarge,
+                message: "a payload of \(prefix.count + payload.count) bytes exceeds the maximum frame size",
+                peer: peer
+            )
+        }
+        try channel(for: peer).send(ClusterFrame.oneWay(prefix: prefix, payload: payload))
     }
 
     /// Suspends while more than ``Configuration/writeHighWaterMark`` bytes

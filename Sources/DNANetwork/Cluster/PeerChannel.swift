@@ -62,12 +62,15 @@ final class PeerChannel: Sendable {
     // MARK: Callers
 
     /// Sends an encoded one-way frame, or queues it until the connection opens.
+    ///
+    /// One-way frames are never sent from the caller's thread: nobody waits for them, and queued for the loop
+    /// they share system calls with the frames sent after them.
     func send(_ frame: [UInt8]) throws(ClusterTransportError) {
         let admission = state.withLock { admit(frame, &$0) }
 
         switch admission {
         case .write(let connection):
-            guard connection.write(frame) else {
+            guard connection.write(frame, inline: false) else {
                 throw error(.closed, "the connection to the peer closed")
             }
         case .queued:

@@ -29,6 +29,9 @@ public final class EventLoop: @unchecked Sendable {
     /// A short name used for the thread and in descriptions.
     public let name: String
 
+    /// How long the loop polls for events before it sleeps, after a sleep shorter than that; zero never polls.
+    private let busyPollNanoseconds: UInt64
+
     let epollDescriptor: Int32
     private let wakeDescriptor: Int32
     private let shared = Mutex(SharedState())
@@ -45,11 +48,19 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Creates a loop and starts its thread.
     ///
-    /// - Parameter name: A short name for the thread, such as `dna-loop-0`.
+    /// - Parameters:
+    ///   - name: A short name for the thread, such as `dna-loop-0`.
+    ///   - busyPoll: After a sleep shorter than this, the loop polls for events for this long before it
+    ///     sleeps again: request/response traffic then finds the loop awake, which saves the cost of waking a
+    ///     thread (high in virtual machines) at the price of the CPU the polls burn. Zero, the default,
+    ///     never polls; leave it so where a few cores are shared by many busy threads.
     /// - Throws: ``NetworkError`` with code `systemCallFailed` when the epoll
     ///   or eventfd descriptor cannot be created.
-    public init(name: String = "dna-loop") throws(NetworkError) {
+    public init(name: String = "dna-loop", busyPoll: Duration = .zero) throws(NetworkError) {
         self.name = name
+        let (seconds, attoseconds) = busyPoll.components
+        self.busyPollNanoseconds =
+            seconds < 0 ? 0 : UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
 
         epollDescriptor = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollDescriptor >= 0 else {
@@ -324,8 +335,22 @@ extension EventLoop {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(Self.maximumEventsPerWait))
         var jobs: [@Sendable () -> Void] = []
 
+        var lastWait: UInt64 = .max
         while let timeout = prepareToWait() {
-            let count = epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, timeout)
+            var count: Int32 = 0
+            // A loop whose last sleep was short is in a conversation: poll a little before sleeping, since a
+            // thread woken from sleep (on another core, in a virtual machine) costs far more than the polls.
+            if timeout != 0, lastWait < busyPollNanoseconds {
+                let spinEnd = MonotonicTime.now().nanoseconds &+ busyPollNanoseconds
+                repeat {
+                    count = epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, 0)
+                } while count == 0 && !hasQueuedJobs && MonotonicTime.now().nanoseconds < spinEnd
+            }
+            if count == 0 {
+                let sleptAt = MonotonicTime.now().nanoseconds
+                count = epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, timeout)
+                lastWait = timeout == 0 ? .max : MonotonicTime.now().nanoseconds &- sleptAt
+            }
 
             shared.withLock { state in
                 state.isSleeping = false
@@ -335,6 +360,7 @@ extension EventLoop {
             dispatch(events, count: Int(max(count, 0)))
             runExpiredTimers()
             runJobs(&jobs)
+            runJobsQueuedDuringTick(&jobs)
             runEndOfTickFlushes()
         }
 
@@ -406,6 +432,27 @@ extension EventLoop {
             job()
         }
         jobs.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs the jobs that this tick's events and jobs queued, such as a task resumed by a reply just read, so
+    /// that they run before the tick's writes are flushed instead of after another `epoll_wait`. Bounded, so
+    /// that jobs that keep queueing jobs cannot keep the loop from its sockets.
+    private func runJobsQueuedDuringTick(_ jobs: inout [@Sendable () -> Void]) {
+        for _ in 0..<Self.extraJobRounds {
+            shared.withLock { state in
+                swap(&jobs, &state.jobs)
+            }
+            guard !jobs.isEmpty else {
+                return
+            }
+            runJobs(&jobs)
+        }
+    }
+
+    private static var extraJobRounds: Int { 4 }
+
+    private var hasQueuedJobs: Bool {
+        shared.withLock { !$0.jobs.isEmpty }
     }
 
     private func runEndOfTickFlushes() {

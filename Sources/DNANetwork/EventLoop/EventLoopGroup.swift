@@ -12,16 +12,18 @@ public final class EventLoopGroup: Sendable {
 
     /// Creates `loopCount` loops and starts their threads.
     ///
-    /// - Parameter loopCount: How many loops (threads); at least one.
+    /// - Parameters:
+    ///   - loopCount: How many loops (threads); at least one.
+    ///   - busyPoll: How long each loop polls before it sleeps after a short sleep (see ``EventLoop``).
     /// - Throws: ``NetworkError`` when a loop cannot be created; loops created
     ///   before the failure are shut down.
-    public init(loopCount: Int) throws(NetworkError) {
+    public init(loopCount: Int, busyPoll: Duration = .zero) throws(NetworkError) {
         precondition(loopCount > 0, "an EventLoopGroup needs at least one loop")
 
         var loops: [EventLoop] = []
         do {
             for index in 0..<loopCount {
-                loops.append(try EventLoop(name: "dna-loop-\(index)"))
+                loops.append(try EventLoop(name: "dna-loop-\(index)", busyPoll: busyPoll))
             }
         } catch {
             for loop in loops {

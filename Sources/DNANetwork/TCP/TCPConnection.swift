@@ -89,18 +89,22 @@ public final class TCPConnection: @unchecked Sendable {
     /// another). A write may be sent inline from the calling thread when
     /// nothing else is queued (see ``Configuration/allowsInlineWrites``).
     ///
-    /// - Parameter bytes: The bytes to send.
+    /// - Parameters:
+    ///   - bytes: The bytes to send.
+    ///   - inline: Whether the write may be sent from the calling thread when the connection is idle. Pass
+    ///     `false` for streams of small messages that nobody waits for: they queue for the loop, which sends
+    ///     all that gathered meanwhile in one system call.
     /// - Returns: `false` when the connection is closing or closed and the
     ///   bytes were dropped.
     /// - Important: Callable from any thread; never blocks.
     @discardableResult
-    public func write(_ bytes: [UInt8]) -> Bool {
+    public func write(_ bytes: [UInt8], inline: Bool = true) -> Bool {
         guard !bytes.isEmpty else {
             return true
         }
 
         let onLoop = loop.inEventLoop
-        let mayWriteInline = configuration.allowsInlineWrites && !onLoop
+        let mayWriteInline = inline && configuration.allowsInlineWrites && !onLoop
         let (action, becameUnwritable) = outbound.withLock { $0.enqueue(bytes, mayWriteInline: mayWriteInline) }
 
         if becameUnwritable {
