@@ -29,6 +29,9 @@ final class HostNode: Sendable {
     private let exited: HostFlag
     /// Kept so that Foundation goes on watching the child and reaps it when it ends.
     private let process: Process
+    /// The node's standard input, whose write end only this process holds: when the test process dies, even by
+    /// SIGKILL, the node reads end of file and drains (`--exit-on-stdin-close`) instead of running on.
+    private let input: Pipe
 
     /// The transport's port: fixed, since nothing else lives in the host's namespace, so that the node can
     /// advertise its address before it binds.
@@ -44,13 +47,21 @@ final class HostNode: Sendable {
         HostGateway(address: httpAddress, namespace: host.namespace)
     }
 
-    private init(host: TestHosts.Host, ready: ReadyLine, logPath: String, process: Process, exited: HostFlag) {
+    private init(
+        host: TestHosts.Host,
+        ready: ReadyLine,
+        logPath: String,
+        process: Process,
+        input: Pipe,
+        exited: HostFlag
+    ) {
         self.host = host
         self.firstID = ready.node
         self.httpAddress = ready.http
         self.logPath = logPath
         self.pid = process.processIdentifier
         self.process = process
+        self.input = input
         self.exited = exited
     }
 
@@ -78,7 +89,8 @@ final class HostNode: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try ipCommand())
         process.arguments = ["netns", "exec", host.namespace, settings.executable] + arguments(host, settings)
-        process.standardInput = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = input
         process.standardOutput = try HostProcess.outputFile(outputPath)
         process.standardError = try HostProcess.outputFile(logPath)
         let exited = HostFlag()
@@ -98,7 +110,7 @@ final class HostNode: Sendable {
             }
             throw HostTestFailure("the node on \(host) did not get ready:\n\(try await read(logPath))")
         }
-        return HostNode(host: host, ready: ready, logPath: logPath, process: process, exited: exited)
+        return HostNode(host: host, ready: ready, logPath: logPath, process: process, input: input, exited: exited)
     }
 
     /// Whether the process has ended.
@@ -127,6 +139,7 @@ final class HostNode: Sendable {
     private static func arguments(_ host: TestHosts.Host, _ settings: Settings) -> [String] {
         [
             "serve",
+            "--exit-on-stdin-close",
             "--store", settings.store,
             "--cluster", "hosts",
             // Every interface of the host, which needs --advertise: the address peers are to use.
