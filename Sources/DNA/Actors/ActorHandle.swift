@@ -30,10 +30,24 @@ public struct ActorHandle<Actor: DurableActor>: Sendable {
     public func call(_ message: Actor.Message, timeout: Duration? = nil) async throws -> Actor.Reply {
         let timeout = timeout ?? runtime.configuration.callTimeout
         // The common case: the instance this handle reached last is local and running, and the lease holds.
-        if let cached = cache.current, runtime.lease.isValid(),
-            let reply = try await cached.callLocally(message, timeout: timeout, runInline: true)
-        {
-            return reply
+        if runtime.lease.isValid() {
+            if let cached = cache.current,
+                let reply = try await cached.callLocally(message, timeout: timeout, runInline: true)
+            {
+                return reply
+            }
+            if let route = cache.remote,
+                let reply = try await runtime.call(
+                    message,
+                    on: route,
+                    as: Actor.self,
+                    name: name,
+                    timeout: timeout,
+                    cache: cache
+                )
+            {
+                return reply
+            }
         }
         return try await runtime.route(call: message, to: name, as: Actor.self, timeout: timeout, hops: 0, cache: cache)
     }

@@ -19,10 +19,13 @@ extension NodeRuntime {
                 metrics.recordMalformedMessage()
                 return
             }
-            // On the loop the call arrived on: an idle actor answers in the same pass over the socket's events,
-            // without waking a thread of the cooperative pool.
-            Task(executorPreference: incoming.loop) {
+            // Started at once, on the loop the call arrived on: an idle actor answers before the loop reads the
+            // next frame, with no task switch and no thread of the cooperative pool; what suspends resumes on
+            // the loop. A draining node waits for the answers it owes before it closes its transport.
+            pendingAnswers.begin()
+            Task.immediate(executorPreference: incoming.loop) {
                 incoming.reply(await self.answer(message).encoded())
+                self.pendingAnswers.end()
             }
         case .cast:
             RunnerStarts.beginDeferring()

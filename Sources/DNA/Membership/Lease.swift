@@ -1,7 +1,7 @@
 import Synchronization
 
 /// This node's lease: it may serve actors until `leaseTimeout` after the start of its last heartbeat write that
-/// the store accepted.
+/// the store accepted before the lease ran out.
 ///
 /// Peers declare the node dead only `leaseTimeout + deadMargin` after they last saw its heartbeat change, which
 /// is never earlier than the write that renewed the lease, so the node stops serving before anyone may take its
@@ -14,21 +14,40 @@ final class Lease: Sendable {
         self.timeout = timeout
     }
 
-    /// Records a heartbeat write that began at `started` and that the store accepted.
-    func renew(startedAt started: MonotonicInstant) {
+    /// Records a heartbeat write that began at `started` and that the store acknowledged at `completed`.
+    ///
+    /// A lease that ran out before `completed` stays expired: peers may have judged the node dead meanwhile and
+    /// taken its names over, so the node must fence itself and rejoin under a new identity, not serve on. A
+    /// lease not granted yet (new, or revoked) is granted.
+    ///
+    /// - Returns: Whether the lease is valid at `completed`.
+    @discardableResult
+    func renew(startedAt started: MonotonicInstant, completedAt completed: MonotonicInstant) -> Bool {
         let candidate = (started + timeout).nanoseconds
         var current = expiry.load(ordering: .relaxed)
-        while current < candidate {
+        while true {
+            if current != 0, completed.nanoseconds >= current {
+                return false
+            }
+            if current >= candidate {
+                return true
+            }
             let (exchanged, original) = expiry.compareExchange(
                 expected: current,
                 desired: candidate,
                 ordering: .relaxed
             )
             if exchanged {
-                return
+                return completed.nanoseconds < candidate
             }
             current = original
         }
+    }
+
+    /// Makes the lease run out now, as if its time had passed (a stall of the process): unlike ``revoke()``, no
+    /// heartbeat of this identity can renew it; the node must fence itself and rejoin.
+    func runOut() {
+        expiry.store(1, ordering: .relaxed)
     }
 
     /// Ends the lease at once: the node serves nothing until the next renewal.

@@ -77,7 +77,7 @@ final class Membership: Sendable {
         try await store.upsertMember(record)
         // A rejoin may have replaced the identity while the write was in flight: only the current one renews.
         if nodeID == record.node {
-            lease.renew(startedAt: started)
+            lease.renew(startedAt: started, completedAt: .now())
         }
         try await refresh()
     }

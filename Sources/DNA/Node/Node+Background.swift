@@ -82,7 +82,12 @@ extension Node {
         let old = runtime.nodeID
         runtime.advance(to: .fenced)
         runtime.metrics.recordFence()
-        runtime.logger.warning("lease lost; serving nothing until the node rejoins", metadata: ["node.id": "\(old)"])
+        // How long ago the lease ran out: the node stopped serving then, not when it noticed (after a stall).
+        let overdue = runtime.membership.lease.expiresAt.map { MonotonicInstant.now() - $0 } ?? .zero
+        runtime.logger.warning(
+            "lease lost; serving nothing until the node rejoins",
+            metadata: ["node.id": "\(old)", "lease.overdue_ms": "\(Int64(overdue.inSeconds * 1000))"]
+        )
 
         runtime.membership.rejoin()
         runtime.directory.removeAll()

@@ -183,6 +183,10 @@ public final class Node: Sendable {
 
         runtime.advance(to: .stopped)
         await stopBackgroundWork()
+        // Calls forwarded here from now on are refused as "stopped", which senders retry elsewhere; the ones still
+        // being answered (handed on to the actors' new owners) get their answers first. Only then does the row
+        // go: peers close their connections to a node whose row is gone, failing what is in flight on them.
+        await runtime.pendingAnswers.waitUntilNone(within: min(runtime.configuration.callTimeout, .seconds(5)))
         do {
             try await runtime.membership.leave()
         } catch {

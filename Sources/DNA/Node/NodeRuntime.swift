@@ -26,6 +26,7 @@ final class NodeRuntime: Sendable {
     let types: ActorTypeRegistry
     let directory = DirectoryCache()
     let castQueues = CastQueues()
+    let pendingAnswers = PendingAnswers()
     private let phase = Mutex(Phase.serving)
     private let linkSlot = Mutex<ClusterLink?>(nil)
 

@@ -36,7 +36,9 @@ extension NodeRuntime {
             }
 
             // Casts this sender made before the call may wait for the route: the call must not overtake them.
-            await castQueues.waitUntilDrained(name)
+            if !castQueues.isIdle {
+                await castQueues.waitUntilDrained(name)
+            }
             if let local = existingInstance(for: name, as: type) {
                 cache?.remember(local)
                 if let reply = try await local.callLocally(message, timeout: remaining, runInline: true) {
@@ -77,9 +79,13 @@ extension NodeRuntime {
                 )
                 switch try await forward(forwarded, to: address) {
                 case .reply(let bytes):
+                    if hops == 0, let cache {
+                        cache.remember(remote: RemoteRoute(node: node, address: address, name: name))
+                    }
                     return try ActorTypeEntry<Actor>.decodeReply(bytes, of: name)
-                case .failure(let error) where error.code == .notServing:
-                    // The owner lost its lease before handling the call: its names move once it is judged dead.
+                case .failure(let error) where error.code == .notServing || error.code == .draining:
+                    // The owner lost its lease, or is leaving, before handling the call: its names move once it
+                    // is judged dead or has released them.
                     lastError = error
                 case .failure(let error):
                     throw error
@@ -94,6 +100,45 @@ extension NodeRuntime {
             }
         }
         throw lastError ?? DNAError(.placementFailed, "\(name) could not be reached after \(Self.routeAttempts) tries")
+    }
+
+    /// Sends a call on a handle's cached route to the owner, skipping the routing of ``route(call:to:as:timeout:hops:cache:)``.
+    ///
+    /// - Returns: The reply, or `nil` when the route no longer holds (the owner answered "not here" or is not
+    ///   serving, or the call could not be sent): the caller then routes the call afresh.
+    func call<Actor: DurableActor>(
+        _ message: Actor.Message,
+        on route: RemoteRoute,
+        as type: Actor.Type,
+        name: ActorName,
+        timeout: Duration,
+        cache: InstanceCache<Actor>
+    ) async throws -> Actor.Reply? {
+        guard castQueues.isIdle else {
+            return nil
+        }
+        let body = try ActorTypeEntry<Actor>.encodeBinary(message, for: name)
+        let forwarded = ClusterMessage(
+            kind: .call,
+            hops: 1,
+            target: route.node,
+            timeout: timeout,
+            name: name,
+            body: body
+        )
+        switch try await forward(forwarded, to: route.address) {
+        case .reply(let bytes):
+            return try ActorTypeEntry<Actor>.decodeReply(bytes, of: name)
+        case .failure(let error) where error.code == .notServing || error.code == .draining:
+            cache.forget(remote: route)
+            return nil
+        case .failure(let error):
+            throw error
+        case .notHere, .notSent:
+            cache.forget(remote: route)
+            directory.forget(name)
+            return nil
+        }
     }
 
     /// What became of a forwarded call.

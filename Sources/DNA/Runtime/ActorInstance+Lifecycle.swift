@@ -43,9 +43,14 @@ extension ActorInstance {
                 run: BatchRun(name: name, context: context)
             )
             runtime.metrics.recordActivation()
+            // The node's identity now, not the one the logger was made with (it changes when the node rejoins), and
+            // the identity whose claim the instance runs under: the same but in the instant a fenced node rejoins.
             runtime.logger.debug(
                 "activated",
-                metadata: ["actor.name": "\(name)", "actor.epoch": "\(ownership.epoch)"]
+                metadata: [
+                    "actor.name": "\(name)", "actor.epoch": "\(ownership.epoch)", "actor.owner": "\(ownership.node)",
+                    "node.id": "\(runtime.nodeID)",
+                ]
             )
             return true
         } catch {

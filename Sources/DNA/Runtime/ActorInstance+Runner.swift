@@ -12,6 +12,15 @@ extension ActorInstance {
     func runLoop(handOff: Bool) async {
         var firstBatchDone = false
         while true {
+            // A node whose lease ran out starts no incarnation and handles no event, even when this runner wakes
+            // before the lease watchdog has fenced the node (after a stall of the whole process): peers may
+            // own the name by now.
+            guard runtime.lease.isValid() else {
+                if await abandonInFlight() {
+                    await failAndStop(DNAError(.notServing, "the node lost its lease while \(name) ran"))
+                }
+                return
+            }
             if runnerIncarnation == nil, !needsNoIncarnation {
                 guard await startIncarnation() else {
                     return

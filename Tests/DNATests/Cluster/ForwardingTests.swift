@@ -1,3 +1,4 @@
+import DNANetwork
 import Testing
 
 @testable import DNA
@@ -95,5 +96,76 @@ struct ForwardingTests {
         }
         #expect(error?.code == .unknownActorType)
         await cluster.shutdown()
+    }
+}
+
+extension ForwardingTests {
+    @Test("a call forwarded to an owner that has drained but not yet left is sent again, to the new owner")
+    func forwardedToDrainedOwner() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(4)) == .total(4))
+        // Node 1 learns that node 0 owns the actor.
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(5))
+
+        // Node 0 as shutdown() leaves it just before it deletes its row and closes its transport: instances
+        // stopped, claims released, answering every forwarded call with "the node has stopped".
+        let leaving = cluster[0]
+        leaving.runtime.advance(to: .draining)
+        await leaving.stopAllInstances(.release)
+        leaving.runtime.advance(to: .stopped)
+
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(6))
+        #expect(cluster[1].residentActors == 1)
+
+        await leaving.stopBackgroundWork()
+        try? await leaving.runtime.membership.leave()
+        await leaving.runtime.link?.shutdown()
+        await leaving.group?.shutdown()
+        await cluster[1].shutdown()
+    }
+}
+
+extension ForwardingTests {
+    @Test("a node that shuts down sends the answers it still owes before it closes its transport")
+    func shutdownAnswersPendingCalls() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let (leaving, owner) = (cluster[0], cluster[1])
+        let probe = Probe()
+        let name = ActorName(type: Ledger.type, key: probe.key)
+        #expect(try await owner.actor(Ledger.self, key: probe.key).call(.add(1)) == .total(1))
+
+        // A peer asks the leaving node, which forwards to the owner, where the handler waits: the leaving node
+        // owes an answer while it shuts down.
+        let group = try EventLoopGroup(loopCount: 1)
+        let peer = ClusterTransport(
+            configuration: .init(clusterName: "test", nodeID: "peer", secret: Array("secret".utf8)),
+            group: group
+        ) { _ in }
+        let address = try #require(leaving.transportAddress.flatMap { PeerAddress($0) })
+        let message = ClusterMessage(
+            kind: .call,
+            hops: 0,
+            target: leaving.id,
+            timeout: .seconds(10),
+            name: name,
+            body: try ActorTypeEntry<Ledger>.encodeBinary(.addAndWait(1), for: name)
+        )
+        let pending = Task { try await peer.request(to: address, payload: message.encoded(), timeout: .seconds(10)) }
+        await probe.waitingHandlers.wait(for: 1)
+
+        // Once stopped, the node would leave and close its transport at once but for the answer it owes.
+        let shutdown = Task { await leaving.shutdown() }
+        #expect(await eventually { leaving.runtime.currentPhase == .stopped })
+        probe.handlerGate.open()
+
+        let answer = try await pending.value
+        #expect(ClusterReply(decoding: answer) == .reply(try BinaryEncoder().encode(Ledger.Reply.total(2))))
+        await shutdown.value
+        await peer.shutdown()
+        await group.shutdown()
+        await owner.shutdown()
     }
 }

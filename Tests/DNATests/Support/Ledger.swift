@@ -15,6 +15,8 @@ final class Ledger: DurableActor {
         case addThenFail(Int)
         /// Adds to the total and stages it, then waits at the probe's handler gate.
         case addAndWait(Int)
+        /// Waits at the probe's handler gate, then throws.
+        case waitThenFail
         /// Replies with the total held in memory.
         case total
         /// Stages an entry.
@@ -82,6 +84,10 @@ final class Ledger: DurableActor {
             probe?.waitingHandlers.increment()
             await probe?.handlerGate.wait()
             return reply
+        case .waitThenFail:
+            probe?.waitingHandlers.increment()
+            await probe?.handlerGate.wait()
+            throw Failure()
         case .total:
             return .total(total)
         case .put(let key, let value):
