@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct KeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private let entries: [(key: ArraySlice<UInt8>, value: DecoderState)]
     private let index: [String: Int]?
@@ -31,9 +35,16 @@ struct KeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     var codingPath: [any CodingKey] { [] }
 
     var allKeys: [Key] {
-        entries.compactMap { entry in
-            (try? DecoderState.string(from: entry.key)).flatMap { Key(stringValue: $0) }
+        // A plain loop: synthesised enum decoding asks for every key, and the closure of a compactMap cost more
+        // than the keys themselves. A key that is not UTF-8 matches no coding key anyway, repaired or not.
+        var keys: [Key] = []
+        keys.reserveCapacity(entries.count)
+        for entry in entries {
+            if let key = Key(stringValue: String(decoding: entry.key, as: UTF8.self)) {
+                keys.append(key)
+            }
         }
+        return keys
     }
 
     func contains(_ key: Key) -> Bool {
@@ -41,11 +52,19 @@ struct KeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func find(_ key: Key) -> DecoderState? {
-        let name = key.stringValue
+        var name = key.stringValue
         if let index {
             return index[name].map { entries[$0].value }
         }
-        return entries.first { $0.key.elementsEqual(name.utf8) }?.value
+        return name.withUTF8 { wanted in
+            entries.first { entry in
+                entry.key.count == wanted.count
+                    && entry.key.withUnsafeBufferPointer { stored in
+                        // Non-empty buffers have base addresses.
+                        wanted.isEmpty || memcmp(stored.baseAddress!, wanted.baseAddress!, wanted.count) == 0
+                    }
+            }?.value
+        }
     }
 
     private func require(_ key: Key) throws -> DecoderState {

@@ -42,38 +42,42 @@ struct KeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     var codingPath: [any CodingKey] { [] }
 
-    private func child(for key: Key) -> EncodingSlot {
-        child(named: key.stringValue)
-    }
-
-    private func child(named name: String) -> EncodingSlot {
-        let child = EncodingSlot()
+    private func append(_ child: EncodedChild, named name: String) {
         guard case .keyed(var entries) = slot.value else {
-            return child
+            return
         }
         slot.value = .unset  // Drops the slot's reference so that the append below does not copy the array.
         entries.append((name, child))
         slot.value = .keyed(entries)
+    }
+
+    private func child(named name: String) -> EncodingSlot {
+        let child = EncodingSlot()
+        append(.slot(child), named: name)
         return child
     }
 
     mutating func encodeNil(forKey key: Key) throws {
-        child(for: key).value = .null
+        append(.null, named: key.stringValue)
     }
 
     mutating func encode<Value: Encodable>(_ value: Value, forKey key: Key) throws {
-        try LeafEncoding.encode(value, into: child(for: key))
+        if let leaf = LeafEncoding.leaf(for: value) {
+            append(.leaf(leaf), named: key.stringValue)
+        } else {
+            try value.encode(to: EncoderState(slot: child(named: key.stringValue)))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type,
         forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        EncoderState(slot: child(for: key)).container(keyedBy: keyType)
+        EncoderState(slot: child(named: key.stringValue)).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        EncoderState(slot: child(for: key)).unkeyedContainer()
+        EncoderState(slot: child(named: key.stringValue)).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
@@ -81,7 +85,7 @@ struct KeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        EncoderState(slot: child(for: key))
+        EncoderState(slot: child(named: key.stringValue))
     }
 }
 
@@ -97,23 +101,31 @@ struct UnkeyedEncoding: UnkeyedEncodingContainer {
         return elements.count
     }
 
-    private func nextChild() -> EncodingSlot {
-        let child = EncodingSlot()
+    private func append(_ child: EncodedChild) {
         guard case .unkeyed(var elements) = slot.value else {
-            return child
+            return
         }
         slot.value = .unset  // Drops the slot's reference so that the append below does not copy the array.
         elements.append(child)
         slot.value = .unkeyed(elements)
+    }
+
+    private func nextChild() -> EncodingSlot {
+        let child = EncodingSlot()
+        append(.slot(child))
         return child
     }
 
     mutating func encodeNil() throws {
-        nextChild().value = .null
+        append(.null)
     }
 
     mutating func encode<Value: Encodable>(_ value: Value) throws {
-        try LeafEncoding.encode(value, into: nextChild())
+        if let leaf = LeafEncoding.leaf(for: value) {
+            append(.leaf(leaf))
+        } else {
+            try value.encode(to: EncoderState(slot: nextChild()))
+        }
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(

@@ -40,14 +40,48 @@ enum EncodedLeaf {
     case bytes([UInt8])
 }
 
+/// One child of a container: a scalar or a nil written in place, or a nested value with a slot of its own.
+///
+/// Scalars, the most common children, need no slot object: that saves an allocation per field.
+enum EncodedChild {
+    case leaf(EncodedLeaf)
+    case null
+    case slot(EncodingSlot)
+
+    /// The size of the child as written: header plus content.
+    var nestedSize: Int {
+        switch self {
+        case .leaf(let leaf):
+            let size = EncodingSlot.size(of: leaf)
+            return EncodingSlot.varintSize(UInt64(size) + 1) + size
+        case .null:
+            return 1
+        case .slot(let slot):
+            return slot.nestedSize
+        }
+    }
+
+    func writeNested(into bytes: inout [UInt8]) {
+        switch self {
+        case .leaf(let leaf):
+            Varint.append(UInt64(EncodingSlot.size(of: leaf)) + 1, to: &bytes)
+            EncodingSlot.write(leaf, into: &bytes)
+        case .null:
+            bytes.append(0)
+        case .slot(let slot):
+            slot.writeNested(into: &bytes)
+        }
+    }
+}
+
 /// A reference to the value under construction at one position of the tree.
 final class EncodingSlot {
     enum Value {
         case unset
         case null
         case leaf(EncodedLeaf)
-        case keyed([(key: String, slot: EncodingSlot)])
-        case unkeyed([EncodingSlot])
+        case keyed([(key: String, child: EncodedChild)])
+        case unkeyed([EncodedChild])
     }
 
     var value: Value = .unset
@@ -69,7 +103,7 @@ final class EncodingSlot {
         case .keyed(let entries):
             size = entries.reduce(Self.varintSize(UInt64(entries.count))) { total, entry in
                 let keyLength = entry.key.utf8.count
-                return total + Self.varintSize(UInt64(keyLength)) + keyLength + entry.slot.nestedSize
+                return total + Self.varintSize(UInt64(keyLength)) + keyLength + entry.child.nestedSize
             }
         case .unkeyed(let elements):
             size = elements.reduce(Self.varintSize(UInt64(elements.count))) { $0 + $1.nestedSize }
@@ -115,7 +149,7 @@ final class EncodingSlot {
             for entry in entries {
                 Varint.append(UInt64(entry.key.utf8.count), to: &bytes)
                 bytes.append(contentsOf: entry.key.utf8)
-                entry.slot.writeNested(into: &bytes)
+                entry.child.writeNested(into: &bytes)
             }
         case .unkeyed(let elements):
             Varint.append(UInt64(elements.count), to: &bytes)
@@ -125,7 +159,7 @@ final class EncodingSlot {
         }
     }
 
-    private static func write(_ leaf: EncodedLeaf, into bytes: inout [UInt8]) {
+    static func write(_ leaf: EncodedLeaf, into bytes: inout [UInt8]) {
         switch leaf {
         case .bool(let value):
             bytes.append(value ? 1 : 0)
@@ -142,7 +176,7 @@ final class EncodingSlot {
         }
     }
 
-    private static func size(of leaf: EncodedLeaf) -> Int {
+    static func size(of leaf: EncodedLeaf) -> Int {
         switch leaf {
         case .bool:
             return 1

@@ -90,6 +90,7 @@ extension Node {
         )
 
         runtime.membership.rejoin()
+        runtime.identityChanged()
         runtime.directory.removeAll()
         await stopAllInstances(.fence)
     }

@@ -16,7 +16,11 @@ final class NodeRuntime: Sendable {
 
     let configuration: Node.Configuration
     let store: any Store
-    let logger: Logger
+    /// The node's logger, with its current identity in the metadata (it changes when the node rejoins).
+    var logger: Logger {
+        loggerSlot.withLock { $0 }
+    }
+    private let loggerSlot: Mutex<Logger>
     let metrics = NodeMetrics()
     let timeouts = TimeoutWheel()
     let partitions: [Partition]
@@ -33,7 +37,9 @@ final class NodeRuntime: Sendable {
     init(configuration: Node.Configuration, store: any Store, types: ActorTypeRegistry, membership: Membership) {
         self.configuration = configuration
         self.store = store
-        self.logger = configuration.logger.child(label: "dna.node", metadata: ["node.id": "\(membership.nodeID)"])
+        self.loggerSlot = Mutex(
+            configuration.logger.child(label: "dna.node", metadata: ["node.id": "\(membership.nodeID)"])
+        )
         self.types = types
         self.membership = membership
         self.lease = membership.lease
@@ -42,6 +48,12 @@ final class NodeRuntime: Sendable {
 
     /// This node's current identity; it changes when the node rejoins after losing its lease.
     var nodeID: NodeID { membership.nodeID }
+
+    /// Puts the node's current identity in the metadata of its log lines from now on.
+    func identityChanged() {
+        let id = "\(nodeID)"
+        loggerSlot.withLock { $0.metadata["node.id"] = id }
+    }
 
     /// The cluster transport, once the node has one.
     var link: ClusterLink? {
