@@ -22,7 +22,7 @@ struct ClusterMessage: Sendable, Equatable {
     var name: ActorName
 
     /// The message, encoded with ``BinaryEncoder``.
-    var body: [UInt8]
+    var body: ArraySlice<UInt8>
 
     func encoded() -> [UInt8] {
         var writer = WireWriter(capacity: 48 + body.count)
@@ -58,10 +58,14 @@ struct ClusterMessage: Sendable, Equatable {
         guard let name = reader.name() else {
             return nil
         }
-        self.init(kind: kind, hops: Int(hops), target: target, timeout: timeout, name: name, body: reader.rest())
+        self.init(kind: kind, hops: Int(hops), target: target, timeout: timeout, name: name, body: reader.restSlice())
     }
 
     init(kind: Kind, hops: Int, target: NodeID, timeout: Duration, name: ActorName, body: [UInt8]) {
+        self.init(kind: kind, hops: hops, target: target, timeout: timeout, name: name, body: body[...])
+    }
+
+    init(kind: Kind, hops: Int, target: NodeID, timeout: Duration, name: ActorName, body: ArraySlice<UInt8>) {
         self.kind = kind
         self.hops = hops
         self.target = target
@@ -89,7 +93,7 @@ enum ClusterReply: Sendable, Equatable {
         switch self {
         case .reply(let bytes):
             writer.byte(Status.reply.rawValue)
-            writer.rest(bytes)
+            writer.rest(bytes[...])
         case .failure(let error):
             writer.byte(Status.failure.rawValue)
             writer.string(error.code.rawValue)

@@ -37,6 +37,10 @@ struct WireWriter {
         string(name.key)
     }
 
+    mutating func rest(_ payload: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: payload)
+    }
+
     mutating func rest(_ payload: [UInt8]) {
         bytes.append(contentsOf: payload)
     }
@@ -89,7 +93,12 @@ struct WireReader {
 
     /// Everything not read yet.
     mutating func rest() -> [UInt8] {
+        Array(restSlice())
+    }
+
+    /// Everything not read yet, without a copy: the slice shares the message's storage.
+    mutating func restSlice() -> ArraySlice<UInt8> {
         defer { index = bytes.endIndex }
-        return Array(bytes[index...])
+        return bytes[index...]
     }
 }

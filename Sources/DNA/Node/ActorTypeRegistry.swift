@@ -49,11 +49,14 @@ public struct ActorRegistration: Sendable {
 
     /// Delivers a call whose message is encoded with ``BinaryEncoder``; returns the reply encoded the same way.
     let callBinary:
-        @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime, _ timeout: Duration, _ hops: Int)
+        @Sendable (
+            _ body: ArraySlice<UInt8>, _ name: ActorName, _ runtime: NodeRuntime, _ timeout: Duration, _ hops: Int
+        )
             async throws -> [UInt8]
 
     /// Delivers a cast whose message is encoded with ``BinaryEncoder``.
-    let castBinary: @Sendable (_ body: [UInt8], _ name: ActorName, _ runtime: NodeRuntime, _ hops: Int) throws -> Void
+    let castBinary:
+        @Sendable (_ body: ArraySlice<UInt8>, _ name: ActorName, _ runtime: NodeRuntime, _ hops: Int) throws -> Void
 
     /// Delivers a call whose message is JSON; returns the reply as JSON.
     let callJSON:
@@ -113,7 +116,7 @@ enum ActorTypeEntry<Actor: DurableActor> {
         }
     }
 
-    static func decodeBinary(_ body: [UInt8], for name: ActorName) throws -> Actor.Message {
+    static func decodeBinary(_ body: ArraySlice<UInt8>, for name: ActorName) throws -> Actor.Message {
         do {
             return try BinaryDecoder().decode(Actor.Message.self, from: body)
         } catch {

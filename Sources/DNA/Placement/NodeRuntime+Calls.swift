@@ -75,7 +75,7 @@ extension NodeRuntime {
                     target: node,
                     timeout: remaining,
                     name: name,
-                    body: encoded ?? []
+                    body: (encoded ?? [])[...]
                 )
                 switch try await forward(forwarded, to: address) {
                 case .reply(let bytes):
@@ -124,7 +124,7 @@ extension NodeRuntime {
             target: route.node,
             timeout: timeout,
             name: name,
-            body: body
+            body: body[...]
         )
         switch try await forward(forwarded, to: route.address) {
         case .reply(let bytes):

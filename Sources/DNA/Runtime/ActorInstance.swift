@@ -14,7 +14,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
         case call(Actor.Message, ReplyTarget<Actor.Reply>)
         case cast(Actor.Message)
         /// A cast forwarded by a peer, still encoded: the runner decodes it, off the event loop that read it.
-        case encodedCast([UInt8])
+        case encodedCast(ArraySlice<UInt8>)
         case info(InfoEvent)
     }
 
@@ -74,7 +74,7 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
 
     /// Queues a cast that a peer forwarded, as its encoded bytes. Returns `false` when the instance is
     /// stopping.
-    func cast(encoded bytes: [UInt8]) -> Bool {
+    func cast(encoded bytes: ArraySlice<UInt8>) -> Bool {
         admit(.encodedCast(bytes), inline: false)
     }
 
