@@ -1,3 +1,4 @@
+import DNANetwork
 import Synchronization
 
 /// Where a handle's messages went last: the local instance, or the node that owns the actor, so that repeated
@@ -58,10 +59,13 @@ final class RemoteRoute: Sendable {
     let node: NodeID
     let address: String
     let castHeader: [UInt8]
+    /// The transport's channel to the owner, looked up once.
+    let peer: ClusterTransport.Peer?
 
-    init(node: NodeID, address: String, name: ActorName) {
+    init(node: NodeID, address: String, name: ActorName, link: ClusterLink?) {
         self.node = node
         self.address = address
+        self.peer = link?.peer(at: address)
         self.castHeader = ClusterMessage(kind: .cast, hops: 1, target: node, timeout: .zero, name: name, body: [])
             .encoded()
     }

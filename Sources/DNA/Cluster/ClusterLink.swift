@@ -112,6 +112,23 @@ final class ClusterLink: Sendable {
         }
     }
 
+    /// The transport's channel to the node at `address`, for a route that sends it many messages.
+    func peer(at address: String) -> ClusterTransport.Peer? {
+        guard let parsed = try? peerAddress(address) else {
+            return nil
+        }
+        return try? transport.peer(at: parsed)
+    }
+
+    /// Sends a one-way message on a channel looked up with ``peer(at:)``.
+    func send(to peer: ClusterTransport.Peer, prefix: [UInt8], payload: [UInt8]) throws(LinkFailure) {
+        do {
+            try transport.send(to: peer, prefix: prefix, payload: payload)
+        } catch {
+            throw LinkFailure(error)
+        }
+    }
+
     /// Opens the connection to a newly seen peer so that the first forwarded message finds it ready.
     func connect(to address: String) async {
         guard let peer = try? peerAddress(address) else {

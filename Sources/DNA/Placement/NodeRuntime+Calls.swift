@@ -80,7 +80,7 @@ extension NodeRuntime {
                 switch try await forward(forwarded, to: address) {
                 case .reply(let bytes):
                     if hops == 0, let cache {
-                        cache.remember(remote: RemoteRoute(node: node, address: address, name: name))
+                        cache.remember(remote: RemoteRoute(node: node, address: address, name: name, link: link))
                     }
                     return try ActorTypeEntry<Actor>.decodeReply(bytes, of: name)
                 case .failure(let error) where error.code == .notServing || error.code == .draining:

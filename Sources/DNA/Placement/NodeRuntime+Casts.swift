@@ -62,7 +62,7 @@ extension NodeRuntime {
                 cache.remember(instance)
             }
         case .remote(let node, let address)?:
-            cache.remember(remote: RemoteRoute(node: node, address: address, name: name))
+            cache.remember(remote: RemoteRoute(node: node, address: address, name: name, link: link))
         case nil:
             break
         }
@@ -90,7 +90,7 @@ extension NodeRuntime {
             return false
         }
         if hops == 0 {
-            cache?.remember(remote: RemoteRoute(node: cached.node, address: address, name: name))
+            cache?.remember(remote: RemoteRoute(node: cached.node, address: address, name: name, link: link))
         }
         return true
     }
@@ -108,7 +108,11 @@ extension NodeRuntime {
             return false
         }
         do {
-            try link.send(to: route.address, prefix: route.castHeader, payload: body)
+            if let peer = route.peer {
+                try link.send(to: peer, prefix: route.castHeader, payload: body)
+            } else {
+                try link.send(to: route.address, prefix: route.castHeader, payload: body)
+            }
             return true
         } catch {
             cache.forget(remote: route)

@@ -168,6 +168,37 @@ public final class ClusterTransport: Sendable {
         try channel(for: peer).send(ClusterFrame.oneWay(payload: payload).encoded())
     }
 
+    /// A peer's outbound channel, looked up once, for a sender of many messages to it.
+    public struct Peer: Sendable {
+        let channel: PeerChannel
+
+        /// The peer's listening address.
+        public var address: PeerAddress { channel.address }
+    }
+
+    /// The channel to `address`, for ``send(to:prefix:payload:)-(Peer,_,_)``: a sender that keeps it skips the
+    /// lookup of the channel by address on every message.
+    ///
+    /// - Throws: ``ClusterTransportError`` with code `shutDown` after ``shutdown()``.
+    public func peer(at address: PeerAddress) throws(ClusterTransportError) -> Peer {
+        Peer(channel: try channel(for: address))
+    }
+
+    /// Sends a one-way message to a peer looked up with ``peer(at:)``.
+    ///
+    /// - Throws: As ``send(to:payload:)``; `closed` also when the channel was closed since (``disconnect(from:)``
+    ///   or a shutdown): look the peer up again.
+    public func send(to peer: Peer, prefix: [UInt8], payload: [UInt8]) throws(ClusterTransportError) {
+        guard prefix.count + payload.count + ClusterFrame.overhead <= configuration.maximumFrameSize else {
+            throw ClusterTransportError(
+                code: .tooLarge,
+                message: "a payload of \(prefix.count + payload.count) bytes exceeds the maximum frame size",
+                peer: peer.address
+            )
+        }
+        try peer.channel.send(ClusterFrame.oneWay(prefix: prefix, payload: payload))
+    }
+
     /// Sends a one-way message whose bytes are `prefix` followed by `payload`, as ``send(to:payload:)`` does,
     /// without joining the two first: for a header encoded once and reused.
     public func send(to peer: PeerAddress, prefix: [UInt8], payload: [UInt8]) throws(ClusterTransportError) {
