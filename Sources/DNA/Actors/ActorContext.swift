@@ -12,31 +12,36 @@ public final class ActorContext {
     public let nodeID: NodeID
 
     /// A logger with the actor's name in its metadata.
-    public let logger: Logger
+    ///
+    /// Made on first use: most actors never log, and an idle actor should cost little memory.
+    public var logger: Logger {
+        if let made = madeLogger {
+            return made.logger
+        }
+        let made = LoggerBox(instance.runtime.logger.child(label: "dna.actor", metadata: ["actor.name": "\(name)"]))
+        madeLogger = made
+        return made.logger
+    }
 
-    private let store: any KeyValueStore
-    private let limits: StorageLimits
-    private let cacheLimit: Int
-    private let timers: TimerScheduler?
-    private(set) var modules: [any StorageModule] = []
+    /// The instance the context belongs to: it delivers the timers and leads to the node's logger. The
+    /// reference cycle through it ends with the incarnation, which drops the context.
+    private let instance: any AnyInstance
+    private let scope: StorageScope
+    /// Boxed, so that a context whose actor never logs holds one reference instead of a whole logger.
+    private var madeLogger: LoggerBox?
+    /// Made when the actor sets its first timer.
+    private var timers: TimerScheduler?
+    private var timersEnded = false
+    /// The storage modules in the order they were asked for: the first inline, as most actors have one.
+    private var firstModule: (any StorageModule)?
+    private var otherModules: [any StorageModule] = []
 
-    init(
-        name: ActorName,
-        ownership: Ownership,
-        store: any KeyValueStore,
-        limits: StorageLimits,
-        cacheLimit: Int,
-        logger: Logger,
-        timers: TimerScheduler?
-    ) {
+    init(name: ActorName, ownership: Ownership, instance: any AnyInstance, scope: StorageScope) {
         self.name = name
         self.epoch = ownership.epoch
         self.nodeID = ownership.node
-        self.store = store
-        self.limits = limits
-        self.cacheLimit = cacheLimit
-        self.logger = logger
-        self.timers = timers
+        self.instance = instance
+        self.scope = scope
     }
 
     /// The key-value storage module of the given name, created on first use.
@@ -45,17 +50,18 @@ public final class ActorContext {
     /// the same module. A name longer than ``StorageLimits/maxModuleNameBytes`` makes every operation of the
     /// module throw ``DNAError/Code/limitExceeded``.
     public func keyValue(_ module: String) -> KeyValueStorage {
-        if let existing = modules.first(where: { $0.moduleName == module }) as? KeyValueStorage {
+        if let existing = firstModule, existing.moduleName == module, let storage = existing as? KeyValueStorage {
+            return storage
+        }
+        if let existing = otherModules.first(where: { $0.moduleName == module }) as? KeyValueStorage {
             return existing
         }
-        let storage = KeyValueStorage(
-            name: name,
-            module: module,
-            store: store,
-            limits: limits,
-            cacheLimit: cacheLimit
-        )
-        modules.append(storage)
+        let storage = KeyValueStorage(name: name, module: module, scope: scope)
+        if firstModule == nil {
+            firstModule = storage
+        } else {
+            otherModules.append(storage)
+        }
         return storage
     }
 
@@ -64,6 +70,12 @@ public final class ActorContext {
     /// Setting a timer with a label that is already set replaces it. Timers are local and not persisted: they
     /// end when the instance stops or restarts.
     public func setTimer(_ label: String, after delay: Duration) {
+        guard !timersEnded else {
+            return
+        }
+        if timers == nil {
+            timers = TimerScheduler { [instance] event in instance.info(event) }
+        }
         timers?.set(label, after: delay)
     }
 
@@ -72,7 +84,36 @@ public final class ActorContext {
         timers?.cancel(label)
     }
 
+    /// Cancels every timer and refuses new ones: the incarnation ends.
+    func cancelTimers() {
+        timersEnded = true
+        timers?.cancelAll()
+    }
+
+    /// Calls `body` with each storage module, in the order they were made.
+    func forEachModule(_ body: (any StorageModule) -> Void) {
+        guard let firstModule else {
+            return
+        }
+        body(firstModule)
+        for module in otherModules {
+            body(module)
+        }
+    }
+
     var hasStagedWrites: Bool {
-        modules.contains { $0.hasStagedWrites }
+        guard let firstModule else {
+            return false
+        }
+        return firstModule.hasStagedWrites || otherModules.contains { $0.hasStagedWrites }
+    }
+}
+
+/// A logger held by reference.
+private final class LoggerBox {
+    let logger: Logger
+
+    init(_ logger: Logger) {
+        self.logger = logger
     }
 }

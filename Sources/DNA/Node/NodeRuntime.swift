@@ -29,6 +29,7 @@ final class NodeRuntime: Sendable {
     let lease: Lease
     let types: ActorTypeRegistry
     let directory = DirectoryCache()
+    let storageScope: StorageScope
     let castQueues = CastQueues()
     let pendingAnswers = PendingAnswers()
     private let phase = Mutex(Phase.serving)
@@ -37,6 +38,11 @@ final class NodeRuntime: Sendable {
     init(configuration: Node.Configuration, store: any Store, types: ActorTypeRegistry, membership: Membership) {
         self.configuration = configuration
         self.store = store
+        self.storageScope = StorageScope(
+            store: store,
+            limits: configuration.storageLimits,
+            cacheLimit: configuration.storageCacheLimit
+        )
         self.loggerSlot = Mutex(
             configuration.logger.child(label: "dna.node", metadata: ["node.id": "\(membership.nodeID)"])
         )

@@ -6,7 +6,7 @@ import Synchronization
 /// and a new one is created only when the old one stopped or is stopping (it then waits for its predecessor).
 final class Partition: Sendable {
     let index: Int
-    private let registry = Mutex<[ActorName: any AnyInstance]>([:])
+    private let registry = Mutex(InstanceTable<any AnyInstance> { $0.name })
 
     init(index: Int) {
         self.index = index
@@ -31,7 +31,7 @@ final class Partition: Sendable {
             }
             let predecessor = existing.flatMap { $0.isStopped ? nil : $0 }
             let created = make(predecessor)
-            registry[name] = created
+            registry.insert(created)
             return (created, true)
         }
     }
@@ -50,14 +50,14 @@ final class Partition: Sendable {
     func remove(_ instance: any AnyInstance) {
         registry.withLock { registry in
             if let current = registry[instance.name], current === instance {
-                registry[instance.name] = nil
+                registry.remove(instance.name)
             }
         }
     }
 
     /// The registered instances.
     func instances() -> [any AnyInstance] {
-        registry.withLock { Array($0.values) }
+        registry.withLock { $0.instances }
     }
 
     /// How many instances are registered.

@@ -30,7 +30,11 @@ extension NodeRuntime {
                 guard let route = route(to: found) else {
                     throw DNAError(.nodeUnreachable, "\(name) is owned by \(found.node), which advertises no address")
                 }
-                directory.remember(found, for: name)
+                // A local owner is not cached: the registry finds resident actors, and a cache entry for each
+                // would cost every resident actor memory to spare a read when it is activated again.
+                if found.node != me {
+                    directory.remember(found, for: name)
+                }
                 return route
             case .claim:
                 owner = try await store.claim(name, for: me)

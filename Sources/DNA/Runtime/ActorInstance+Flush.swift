@@ -95,9 +95,7 @@ extension ActorInstance {
     /// writer, which a pipelined flush overlaps with the next batch.
     private func beginFlush(_ incarnation: Incarnation<Actor>) -> [StoredWrite] {
         var writes: [StoredWrite] = []
-        for module in incarnation.context.modules {
-            module.beginFlush(into: &writes)
-        }
+        incarnation.context.forEachModule { $0.beginFlush(into: &writes) }
         if writes.count > 1, runtime.store.prefersSortedWrites {
             writes.sort { $0.module == $1.module ? $0.key < $1.key : $0.module < $1.module }
         }
@@ -113,9 +111,7 @@ extension ActorInstance {
     ) async -> Bool {
         switch outcome {
         case .durable:
-            for module in incarnation.context.modules {
-                module.didFlush()
-            }
+            incarnation.context.forEachModule { $0.didFlush() }
             return true
         case .fenced(let error):
             run?.failPending(with: error)

@@ -24,23 +24,12 @@ extension ActorInstance {
             return false
         }
 
-        let timers = TimerScheduler { [weak self] event in self?.info(event) }
-        let context = ActorContext(
-            name: name,
-            ownership: ownership,
-            store: runtime.store,
-            limits: runtime.configuration.storageLimits,
-            cacheLimit: runtime.configuration.storageCacheLimit,
-            logger: runtime.logger.child(label: "dna.actor", metadata: ["actor.name": "\(name)"]),
-            timers: timers
-        )
+        let context = ActorContext(name: name, ownership: ownership, instance: self, scope: runtime.storageScope)
         do {
             let actor = try await Actor(context: context)
             runnerIncarnation = Incarnation(
                 actor: actor,
-                context: context,
-                timers: timers,
-                run: BatchRun(name: name, context: context)
+                context: context
             )
             runtime.metrics.recordActivation()
             // The node's identity now, not the one the logger was made with (it changes when the node rejoins), and
@@ -54,7 +43,7 @@ extension ActorInstance {
             )
             return true
         } catch {
-            timers.cancelAll()
+            context.cancelTimers()
             await failAndStop(DNAError.wrapping(error, as: .activationFailed, "\(name) could not start"))
             return false
         }
@@ -76,10 +65,8 @@ extension ActorInstance {
 
     /// Ends the incarnation so that the next event starts a new one from durable state.
     func restart(_ incarnation: Incarnation<Actor>) {
-        for module in incarnation.context.modules {
-            module.discardStaged()
-        }
-        incarnation.timers.cancelAll()
+        incarnation.context.forEachModule { $0.discardStaged() }
+        incarnation.context.cancelTimers()
         runnerIncarnation = nil
         runnerRestarts.append(.now())
         runtime.metrics.recordRestart()
@@ -92,9 +79,7 @@ extension ActorInstance {
             runtime.directory.forget(name, ifStill: stale)
         }
         if let incarnation = runnerIncarnation {
-            for module in incarnation.context.modules {
-                module.discardStaged()
-            }
+            incarnation.context.forEachModule { $0.discardStaged() }
         }
         runnerOwnership = nil
         await failAndStop(error)
@@ -107,7 +92,7 @@ extension ActorInstance {
             if incarnation.context.hasStagedWrites, !(await flush(incarnation, failing: nil)) {
                 runtime.logger.warning("writes staged while stopping were lost", metadata: ["actor.name": "\(name)"])
             }
-            incarnation.timers.cancelAll()
+            incarnation.context.cancelTimers()
             runnerIncarnation = nil
         }
 
@@ -132,7 +117,7 @@ extension ActorInstance {
 
     /// Stops at once and fails every queued event with `error`.
     func failAndStop(_ error: DNAError) async {
-        runnerIncarnation?.timers.cancelAll()
+        runnerIncarnation?.context.cancelTimers()
         runnerIncarnation = nil
         let (events, waiters) = mailbox.withLock { mailbox in
             mailbox.phase = .stopped

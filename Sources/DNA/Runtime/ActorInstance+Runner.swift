@@ -52,14 +52,13 @@ extension ActorInstance {
                 if let reason = mailbox.stopReason {
                     return .stop(reason)
                 }
-                mailbox.phase = .idle
-                mailbox.idleSince = .now()
+                Self.becomeIdle(&mailbox)
                 return .idle
             }
 
             switch step {
             case .idle:
-                runnerSpareQueue = events
+                releaseBatchStorage()
                 return
             case .stop(.fence):
                 runnerSpareQueue = events
@@ -92,11 +91,36 @@ extension ActorInstance {
     /// After a caller's own batch: go idle when nothing waits, else signal that a runner task must take over.
     private static func handOffStep(_ mailbox: inout Mailbox) -> Step {
         if mailbox.queue.isEmpty && mailbox.stopReason == nil {
-            mailbox.phase = .idle
-            mailbox.idleSince = .now()
+            becomeIdle(&mailbox)
             return .idle
         }
         return .batch
+    }
+
+    /// Gives the run token back. The empty queue lets go of its storage: most resident actors are idle, and
+    /// what an idle one holds is what a node with millions of them pays for.
+    private static func becomeIdle(_ mailbox: inout Mailbox) {
+        mailbox.phase = .idle
+        mailbox.idleSince = .now()
+        if mailbox.queue.capacity > 0 {
+            mailbox.queue = RingBuffer()
+        }
+    }
+
+    /// Drops the batch state and the spare queue of an instance going idle; the next batch makes new ones.
+    private func releaseBatchStorage() {
+        runnerSpareQueue = RingBuffer()
+        runnerBatch = nil
+    }
+
+    /// The batch state for the next batch of `incarnation`: the one kept from the last batch, or a new one.
+    private func batchRun(for incarnation: Incarnation<Actor>) -> BatchRun<Actor> {
+        if let kept = runnerBatch, kept.context === incarnation.context {
+            return kept
+        }
+        let run = BatchRun<Actor>(name: name, context: incarnation.context)
+        runnerBatch = run
+        return run
     }
 
     /// The largest drained queue kept for the next batch; a larger one, left by a burst, is given back.
@@ -120,7 +144,7 @@ extension ActorInstance {
         guard let incarnation = runnerIncarnation else {
             return
         }
-        let run = incarnation.run
+        let run = batchRun(for: incarnation)
         run.reset(epoch: incarnation.context.epoch, behindFlush: runnerInFlight != nil)
         runtime.metrics.recordBatch(events: events.count)
 

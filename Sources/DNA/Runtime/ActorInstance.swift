@@ -56,6 +56,9 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
     var runnerInFlight: Task<FlushOutcome, Never>?
     /// The drained queue of the last batch, kept so that the next batch reuses its storage.
     var runnerSpareQueue = RingBuffer<Event>()
+    /// The state of the current batch, kept for the next one while events keep coming; an idle instance drops
+    /// it, like the spare queue, so that a resident actor costs little memory.
+    var runnerBatch: BatchRun<Actor>?
 
     /// Creates an instance in the running phase: its creator must start it with ``startRunner()`` or run it.
     init(name: ActorName, runtime: NodeRuntime, predecessor: (any AnyInstance)?, ownership: Ownership? = nil) {
@@ -246,7 +249,4 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
 struct Incarnation<Actor: DurableActor> {
     let actor: Actor
     let context: ActorContext
-    let timers: TimerScheduler
-    /// The batch state, reset for every batch so that its storage is reused.
-    let run: BatchRun<Actor>
 }

@@ -17,6 +17,12 @@ enum StopReason: Sendable, Equatable {
 protocol AnyInstance: AnyObject, Sendable {
     var name: ActorName { get }
 
+    /// The services of the node the instance runs on.
+    var runtime: NodeRuntime { get }
+
+    /// Queues an info event for the actor.
+    func info(_ event: InfoEvent)
+
     /// Whether new events are still accepted: not stopping and not stopped.
     var isAcceptingEvents: Bool { get }
 

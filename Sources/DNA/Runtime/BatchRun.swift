@@ -13,7 +13,7 @@ final class BatchRun<Actor: DurableActor>: BatchControl {
     private(set) var entries: [Entry] = []
     private var unreplied = 0
     private(set) var held: [(sink: ReplyTarget<Actor.Reply>, reply: Actor.Reply)] = []
-    private let context: ActorContext
+    let context: ActorContext
 
     /// Set while the previous batch's flush is in flight: every reply waits for it, staged writes or not.
     private(set) var holdsEveryReply = false

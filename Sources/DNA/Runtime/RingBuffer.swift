@@ -4,8 +4,16 @@
 /// package can be used. The capacity is a power of two so that wrapping around is a mask, not a division.
 struct RingBuffer<Element> {
     private var storage: [Element?] = []
-    private var head = 0
-    private(set) var count = 0
+    // 32-bit positions keep the buffer, inlined in every instance's mailbox, at 16 bytes.
+    private var headIndex: UInt32 = 0
+    private var storedCount: UInt32 = 0
+
+    var count: Int { Int(storedCount) }
+
+    private var head: Int {
+        get { Int(headIndex) }
+        set { headIndex = UInt32(truncatingIfNeeded: newValue) }
+    }
 
     var isEmpty: Bool { count == 0 }
 
@@ -17,7 +25,7 @@ struct RingBuffer<Element> {
             grow()
         }
         storage[(head &+ count) & (storage.count &- 1)] = element
-        count += 1
+        storedCount += 1
     }
 
     mutating func popFirst() -> Element? {
@@ -26,7 +34,7 @@ struct RingBuffer<Element> {
         }
         let element = storage[head].take()
         head = (head &+ 1) & (storage.count &- 1)
-        count -= 1
+        storedCount -= 1
         return element
     }
 
@@ -59,6 +67,12 @@ struct RingBuffer<Element> {
     }
 
     private mutating func grow() {
+        guard count > 0 else {
+            // An idle instance let go of its buffer: the first event of the next batch makes a small one.
+            storage = Array(repeating: nil, count: Swift.max(4, storage.count * 2))
+            head = 0
+            return
+        }
         let newCapacity = Swift.max(4, storage.count * 2)
         var grown: [Element?] = []
         grown.reserveCapacity(newCapacity)

@@ -11,15 +11,13 @@
 public final class KeyValueStorage: StorageModule {
     let moduleName: String
     private let name: ActorName
-    private let store: any KeyValueStore
-    private let limits: StorageLimits
-    private let cacheLimit: Int
+    private let scope: StorageScope
 
-    /// Set when the module's name breaks the limits; every operation then throws it.
-    private let nameError: DNAError?
+    /// Whether the module's name is within the limits; when it is not, every operation throws.
+    private let nameIsValid: Bool
 
-    /// Durable values read from the store; `nil` records a key known to be absent.
-    private var cache: [String: [UInt8]?] = [:]
+    /// Durable values read from the store, and keys known to be absent.
+    private var cache = ReadCache()
 
     /// Writes of the current batch, not yet taken by a flush; `nil` stages a delete.
     private var staged: [String: [UInt8]?] = [:]
@@ -27,24 +25,26 @@ public final class KeyValueStorage: StorageModule {
     /// Writes of the flush in flight, while the next batch already runs; `nil` is a delete.
     private var flushing: [String: [UInt8]?] = [:]
 
-    init(name: ActorName, module: String, store: any KeyValueStore, limits: StorageLimits, cacheLimit: Int) {
+    init(name: ActorName, module: String, scope: StorageScope) {
         self.name = name
         self.moduleName = module
-        self.store = store
-        self.limits = limits
-        self.cacheLimit = cacheLimit
-        do {
-            try limits.check(module: module)
-            nameError = nil
-        } catch {
-            nameError = error as? DNAError
+        self.scope = scope
+        self.nameIsValid = (try? scope.limits.check(module: module)) != nil
+    }
+
+    private var store: any KeyValueStore { scope.store }
+
+    private var limits: StorageLimits { scope.limits }
+
+    /// Throws the limit error when the module's name is too long.
+    private func checkName() throws {
+        if !nameIsValid {
+            try limits.check(module: moduleName)
         }
     }
 
     private func check(key: String) throws {
-        if let nameError {
-            throw nameError
-        }
+        try checkName()
         try limits.check(key: key)
     }
 
@@ -71,7 +71,7 @@ public final class KeyValueStorage: StorageModule {
         if let pending = flushing[key] {
             return pending
         }
-        if let cached = cache[key] {
+        if let cached = cache.lookup(key) {
             return cached
         }
         let stored = try await store.get(name, module: moduleName, key: key)
@@ -116,9 +116,7 @@ public final class KeyValueStorage: StorageModule {
 
     /// Lists raw values, merging the staged writes into a page of the store.
     func listBytes(_ query: ListQuery) async throws -> KeyValuePage<[UInt8]> {
-        if let nameError {
-            throw nameError
-        }
+        try checkName()
         guard query.limit > 0 else {
             return KeyValuePage(items: [], nextCursor: nil)
         }
@@ -149,9 +147,7 @@ public final class KeyValueStorage: StorageModule {
 
     /// Loads every item whose key starts with `prefix` into the read cache, so later reads need no store access.
     public func preload(prefix: String = "") async throws {
-        if let nameError {
-            throw nameError
-        }
+        try checkName()
         var cursor: String?
         repeat {
             let page = try await store.list(
@@ -215,8 +211,8 @@ public final class KeyValueStorage: StorageModule {
     func didFlush() {
         // Only keys already cached are updated: caching every write would hold all an actor ever wrote.
         if !cache.isEmpty {
-            for (key, value) in flushing where cache[key] != nil {
-                cache[key] = .some(value)
+            for (key, value) in flushing {
+                cache.updateIfCached(key, value)
             }
         }
         flushing.removeAll(keepingCapacity: flushing.count <= 16384)
@@ -230,10 +226,7 @@ public final class KeyValueStorage: StorageModule {
     // MARK: Helpers
 
     private func remember(_ key: String, _ value: [UInt8]?) {
-        if cache.count >= cacheLimit {
-            cache.removeAll()
-        }
-        cache[key] = .some(value)
+        cache.remember(key, value, limit: scope.cacheLimit)
     }
 
     private static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8], key: String) throws -> Value {

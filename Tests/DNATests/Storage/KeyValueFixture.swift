@@ -9,7 +9,11 @@ struct KeyValueFixture {
 
     init(limits: StorageLimits = .standard) async throws {
         owner = try await store.claim(name, for: .make())
-        storage = KeyValueStorage(name: name, module: "items", store: store, limits: limits, cacheLimit: 100)
+        storage = KeyValueStorage(
+            name: name,
+            module: "items",
+            scope: StorageScope(store: store, limits: limits, cacheLimit: 100)
+        )
     }
 
     /// Flushes what the module staged, as the runtime does at the end of a batch.
