@@ -31,6 +31,8 @@ public final class FaultInjectingStore: Store {
 
     public var prefersSortedWrites: Bool { base.prefersSortedWrites }
 
+    public var claimsAreCheap: Bool { base.claimsAreCheap }
+
     public func close() async {
         if closesBase {
             await base.close()

@@ -49,6 +49,17 @@ public protocol DirectoryStore: Sendable {
     /// - Returns: Whether `node` owned the name.
     @discardableResult
     func release(_ name: ActorName, owner node: NodeID) async throws -> Bool
+
+    /// Whether a claim costs about what a read of the owner costs.
+    ///
+    /// The runtime then claims a name it knows nothing of at once, when the placement would pick this node
+    /// anyway, instead of reading its owner first. A backend whose claims take a lock that reads do not (a
+    /// single writer, a consensus round) leaves it `false`, the default.
+    var claimsAreCheap: Bool { get }
+}
+
+extension DirectoryStore {
+    public var claimsAreCheap: Bool { false }
 }
 
 /// The key-value part of the store contract: the items that actors' storage modules keep.

@@ -42,6 +42,8 @@ public final class MemoryStore: Store {
 
     public var description: String { "memory" }
 
+    public var claimsAreCheap: Bool { true }
+
     public func close() async {
         state.withLock { $0.closed = true }
     }

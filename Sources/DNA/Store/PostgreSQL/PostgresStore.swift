@@ -18,6 +18,9 @@ public final class PostgresStore: Store {
     /// The connection string without its password, as `postgres:…`.
     public var description: String { configuration.description }
 
+    /// A claim is one conditional insert through the same pipelined connections as a read.
+    public var claimsAreCheap: Bool { true }
+
     private init(configuration: PostgresConfiguration, pool: PostgresPool) {
         self.configuration = configuration
         self.pool = pool
