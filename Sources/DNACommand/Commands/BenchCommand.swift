@@ -4,8 +4,8 @@ struct BenchCommand {
         usage: dna bench single-actor|calls|activations|remote-calls|remote-casts [--count N]
                          [--store sqlite:PATH|postgres:URL|cql://...|memory] [--json PATH]
                (calls also takes --write: every call stores a value; single-actor takes --pipelining false
-               to make every batch wait for the flush before it; remote-calls takes --busy-poll D, the
-               transports' polling before sleep)
+               to make every batch wait for the flush before it; remote-calls and remote-casts take
+               --busy-poll D, the transports' polling before sleep)
         """
 
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Int32 {
@@ -35,8 +35,9 @@ struct BenchCommand {
             report = try await RemoteCallsBenchmark(count: count, store: store, busyPoll: busyPoll).run()
         case "remote-casts":
             let count = try arguments.int("count", default: 1_000_000)
+            let busyPoll = try arguments.duration("busy-poll", default: .zero)
             try arguments.checkAllUsed()
-            report = try await RemoteCastsBenchmark(count: count, store: store).run()
+            report = try await RemoteCastsBenchmark(count: count, store: store, busyPoll: busyPoll).run()
         case "codec":
             let count = try arguments.int("count", default: 1_000_000)
             try arguments.checkAllUsed()
