@@ -2,7 +2,8 @@ extension ActorInstance {
     private enum Step {
         case batch
         case stop(StopReason)
-        case idle
+        /// Gone idle; `keepsBuffers` when the queues once grew (see ``releaseBatchStorage(keepsBuffers:)``).
+        case idle(keepsBuffers: Bool)
     }
 
     /// Works off the mailbox while holding the run token, then gives the token back.
@@ -43,7 +44,7 @@ extension ActorInstance {
                     return .stop(.fence)
                 }
                 if handOff && firstBatchDone {
-                    return Self.handOffStep(&mailbox)
+                    return Self.handOffStep(&mailbox, spare: events)
                 }
                 if !mailbox.queue.isEmpty {
                     mailbox.queue.move(upTo: limit, into: &events)
@@ -52,13 +53,13 @@ extension ActorInstance {
                 if let reason = mailbox.stopReason {
                     return .stop(reason)
                 }
-                Self.becomeIdle(&mailbox)
-                return .idle
+                return .idle(keepsBuffers: Self.becomeIdle(&mailbox, spare: events))
             }
 
             switch step {
-            case .idle:
-                releaseBatchStorage()
+            case .idle(let keepsBuffers):
+                runnerSpareQueue = events
+                releaseBatchStorage(keepsBuffers: keepsBuffers)
                 return
             case .stop(.fence):
                 runnerSpareQueue = events
@@ -89,26 +90,39 @@ extension ActorInstance {
     }
 
     /// After a caller's own batch: go idle when nothing waits, else signal that a runner task must take over.
-    private static func handOffStep(_ mailbox: inout Mailbox) -> Step {
+    private static func handOffStep(_ mailbox: inout Mailbox, spare: RingBuffer<Event>) -> Step {
         if mailbox.queue.isEmpty && mailbox.stopReason == nil {
-            becomeIdle(&mailbox)
-            return .idle
+            return .idle(keepsBuffers: becomeIdle(&mailbox, spare: spare))
         }
         return .batch
     }
 
-    /// Gives the run token back. The empty queue lets go of its storage: most resident actors are idle, and
-    /// what an idle one holds is what a node with millions of them pays for.
-    private static func becomeIdle(_ mailbox: inout Mailbox) {
+    /// Gives the run token back, and a small empty queue its storage (see ``releaseBatchStorage(keepsBuffers:)``).
+    ///
+    /// - Returns: Whether the instance keeps its buffers: the mailbox's queue or the spare one once grew.
+    private static func becomeIdle(_ mailbox: inout Mailbox, spare: RingBuffer<Event>) -> Bool {
         mailbox.phase = .idle
         mailbox.idleSince = .now()
+        let initial = RingBuffer<Event>.initialCapacity
+        guard mailbox.queue.capacity <= initial, spare.capacity <= initial else {
+            return true
+        }
         if mailbox.queue.capacity > 0 {
             mailbox.queue = RingBuffer()
         }
+        return false
     }
 
-    /// Drops the batch state and the spare queue of an instance going idle; the next batch makes new ones.
-    private func releaseBatchStorage() {
+    /// Drops the batch state and the spare queue of an instance going idle, unless its queues once grew.
+    ///
+    /// Most resident actors are idle, and what an idle one holds is what a node with millions of them pays
+    /// for; they handled a message or a few at a time. An actor whose queue grew is one that bursts: it
+    /// keeps its buffers for the next burst (until it passivates), as regrowing them for each would cost
+    /// more than they weigh.
+    private func releaseBatchStorage(keepsBuffers: Bool) {
+        guard !keepsBuffers else {
+            return
+        }
         runnerSpareQueue = RingBuffer()
         runnerBatch = nil
     }

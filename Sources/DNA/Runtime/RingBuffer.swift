@@ -20,6 +20,9 @@ struct RingBuffer<Element> {
     /// The number of elements the buffer holds before it must grow.
     var capacity: Int { storage.count }
 
+    /// The capacity of a buffer's first storage.
+    static var initialCapacity: Int { 4 }
+
     mutating func append(_ element: Element) {
         if count == storage.count {
             grow()
@@ -69,11 +72,11 @@ struct RingBuffer<Element> {
     private mutating func grow() {
         guard count > 0 else {
             // An idle instance let go of its buffer: the first event of the next batch makes a small one.
-            storage = Array(repeating: nil, count: Swift.max(4, storage.count * 2))
+            storage = Array(repeating: nil, count: Swift.max(Self.initialCapacity, storage.count * 2))
             head = 0
             return
         }
-        let newCapacity = Swift.max(4, storage.count * 2)
+        let newCapacity = Swift.max(Self.initialCapacity, storage.count * 2)
         var grown: [Element?] = []
         grown.reserveCapacity(newCapacity)
         for offset in 0..<count {
