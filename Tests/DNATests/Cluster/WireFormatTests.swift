@@ -114,7 +114,7 @@ struct WireFormatTests {
 
     @Test("random bytes never crash either decoder")
     func randomBytes() {
-        var generator = SplitMix64(seed: 0x5EED)
+        var generator = SplitMix(seed: 0x5EED)
         let valid = Self.message(.call).encoded()
         for round in 0..<20_000 {
             var bytes: [UInt8]
@@ -130,22 +130,5 @@ struct WireFormatTests {
             _ = ClusterMessage(decoding: bytes)
             _ = ClusterReply(decoding: bytes)
         }
-    }
-}
-
-/// A small seeded generator, so that the random inputs are the same on every run.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
