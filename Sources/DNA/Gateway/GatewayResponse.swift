@@ -42,6 +42,10 @@ enum GatewayResponse {
             return .gatewayTimeout
         case .draining, .notServing, .nodeUnreachable, .placementFailed, .storeUnavailable, .stopped:
             return .serviceUnavailable
+        case .flushFailed, .fenced:
+            // Nothing of the call's writes was applied, and the cause lies outside the request (the store
+            // failed under the owner, or the name moved): a client may send it again, as for any 503.
+            return .serviceUnavailable
         default:
             return .internalServerError
         }

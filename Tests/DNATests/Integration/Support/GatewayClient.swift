@@ -14,12 +14,12 @@ struct GatewayClient: Sendable {
         var description: String { "HTTP \(status): \(body)" }
 
         /// Whether the answer is one a client of a cluster in failover retries: the owner is unreachable, fenced
-        /// or handing over (503), the call timed out (504), or the owner's store failed under it (500 with
-        /// `flush_failed`, or `restart_limit_exceeded` once the actor restarted too often on the failing store).
+        /// or handing over, or its store failed under it (503), the call timed out (504), or the actor restarted
+        /// too often on the failing store (500 with `restart_limit_exceeded`).
         var isTransient: Bool {
             switch status {
             case 503, 504: true
-            case 500: body.contains(#""code":"flush_failed""#) || body.contains(#""code":"restart_limit_exceeded""#)
+            case 500: body.contains(#""code":"restart_limit_exceeded""#)
             default: false
             }
         }
