@@ -67,7 +67,7 @@ extension ActorInstance {
     func restart(_ incarnation: Incarnation<Actor>) {
         incarnation.context.forEachModule { $0.discardStaged() }
         incarnation.context.cancelTimers()
-        runnerIncarnation = nil
+        endIncarnation()
         runnerRestarts.append(.now())
         runtime.metrics.recordRestart()
     }
@@ -93,7 +93,7 @@ extension ActorInstance {
                 runtime.logger.warning("writes staged while stopping were lost", metadata: ["actor.name": "\(name)"])
             }
             incarnation.context.cancelTimers()
-            runnerIncarnation = nil
+            endIncarnation()
         }
 
         let (finalReason, waiters) = mailbox.withLock { mailbox in
@@ -118,7 +118,7 @@ extension ActorInstance {
     /// Stops at once and fails every queued event with `error`.
     func failAndStop(_ error: DNAError) async {
         runnerIncarnation?.context.cancelTimers()
-        runnerIncarnation = nil
+        endIncarnation()
         let (events, waiters) = mailbox.withLock { mailbox in
             mailbox.phase = .stopped
             defer { mailbox.stopWaiters.removeAll() }
@@ -136,5 +136,12 @@ extension ActorInstance {
         for waiter in waiters {
             waiter.resume()
         }
+    }
+
+    /// Drops the incarnation and the batch state made for it. The batch state refers to the context, which
+    /// refers to this instance: kept, it would keep a stopped instance alive.
+    private func endIncarnation() {
+        runnerIncarnation = nil
+        runnerBatch = nil
     }
 }

@@ -48,4 +48,31 @@ struct IdleFootprintTests {
         #expect(instance.runnerBatch != nil)
         await node.shutdown()
     }
+
+    @Test("a stopped instance is freed, buffers and all, once nothing refers to it")
+    func stoppedInstanceIsFreed() async throws {
+        let node = try await TestNodes.start()
+        let probe = Probe()
+        weak var stopped: ActorInstance<Ledger>?
+        do {
+            let handle = node.actor(Ledger.self, key: probe.key)
+            let held = Task { try await handle.call(.addAndWait(1)) }
+            await probe.waitingHandlers.wait(for: 1)
+            for number in 0..<64 {
+                handle.cast(.record(number))
+            }
+            probe.handlerGate.open()
+            _ = try await held.value
+            _ = try await handle.call(.recorded)
+
+            let instance = try TestNodes.instance(of: probe.key, on: node)
+            #expect(await eventually { instance.idleSince != nil })
+            #expect(instance.runnerBatch != nil, "the burst should have left its buffers")
+            stopped = instance
+            await instance.stop(.passivate)
+        }
+        // The handle, its cache and the registry are gone: only a reference cycle could keep it alive.
+        #expect(stopped == nil)
+        await node.shutdown()
+    }
 }
