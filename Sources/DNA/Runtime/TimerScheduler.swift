@@ -13,11 +13,13 @@ final class TimerScheduler: Sendable {
     }
 
     func set(_ label: String, after delay: Duration) {
-        let task = Task { [deliver] in
+        // Weak: a cancelled timer's task ends some time after the cancel, and must not keep the scheduler, and
+        // through it the instance that delivers the event, alive until then.
+        let task = Task { [weak self] in
             guard (try? await Task.sleep(for: delay)) != nil else {
                 return
             }
-            deliver(.timer(label))
+            self?.deliver(.timer(label))
         }
         let replaced = timers.withLock { timers -> Task<Void, Never>? in
             guard timers != nil else {

@@ -92,4 +92,23 @@ struct TimerTests {
         #expect(try await handle.call(.fired) == ["tick"])
         await node.shutdown()
     }
+
+    @Test("a stopped instance with a timer still set is freed: stopping cancels its timers")
+    func stoppedInstanceWithTimerIsFreed() async throws {
+        let node = try await TestNodes.start(types: [Alarm.self])
+        let probe = Probe("alarm")
+        weak var stopped: ActorInstance<Alarm>?
+        do {
+            let handle = node.actor(Alarm.self, key: probe.key)
+            // The actor holds its context, which holds the instance and, through the timer, a task.
+            _ = try await handle.call(.arm("later", milliseconds: 3_600_000))
+            let name = ActorName(type: Alarm.type, key: probe.key)
+            let (instance, created) = try node.runtime.instance(for: name, as: Alarm.self)
+            #expect(!created)
+            stopped = instance
+            await instance.stop(.passivate)
+        }
+        #expect(stopped == nil)
+        await node.shutdown()
+    }
 }
