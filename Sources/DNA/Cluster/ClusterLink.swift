@@ -32,6 +32,7 @@ final class ClusterLink: Sendable {
             secret: configuration.secret
         )
         settings.maximumFrameSize = configuration.maximumFrameSize
+        settings.coalescingDelay = configuration.castCoalescing
         self.group = group
         self.transport = ClusterTransport(
             configuration: settings,

@@ -21,6 +21,12 @@ public struct TransportConfiguration: Sendable {
     /// polls; worth it on machines with cores to spare, harmful where a few cores run many busy threads.
     public var busyPoll: Duration
 
+    /// How long a cast waits for the casts that follow it while casts stream to a peer, so that they share
+    /// one system call and one wake-up of each side: 200 µs by default. The first cast after a quiet spell of
+    /// this length goes out at once, and a call never waits: it takes the casts queued before it along. Zero
+    /// sends every cast as soon as the transport's loop gets to it.
+    public var castCoalescing: Duration
+
     /// Creates a transport configuration.
     ///
     /// - Parameters:
@@ -34,5 +40,6 @@ public struct TransportConfiguration: Sendable {
         self.maximumFrameSize = 16 << 20
         self.eventLoops = 1
         self.busyPoll = .zero
+        self.castCoalescing = .microseconds(200)
     }
 }

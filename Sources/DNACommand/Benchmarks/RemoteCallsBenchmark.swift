@@ -7,15 +7,15 @@ import DNANetwork
 struct RemoteCallsBenchmark {
     let count: Int
     let store: StoreArgument
-    /// The transports' polling before sleep (``TransportConfiguration/busyPoll``); zero by default.
-    let busyPoll: Duration
+    /// The transport settings of both nodes.
+    let tuning: RemotePair.Tuning
 
     func run() async throws -> BenchmarkReport {
         try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
     }
 
     private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
-        let pair = try await RemotePair.start(workspace: workspace, busyPoll: busyPoll)
+        let pair = try await RemotePair.start(workspace: workspace, tuning: tuning)
         try await pair.activateOnOwner(BenchCounter.self, key: "remote", message: .ping, json: #"{"ping":{}}"#)
 
         let counter = pair.caller.actor(BenchCounter.self, key: "remote")
@@ -44,7 +44,7 @@ struct RemoteCallsBenchmark {
         report.add("store", store.kind)
         report.add("processes", pair.processes)
         report.add("count", count)
-        report.add("busy_poll_us", busyPoll.microseconds)
+        tuning.add(to: &report)
         report.add("payload_bytes", payloadSize)
         report.add("seconds", onLoop.seconds)
         report.add("calls_per_second", Double(count) / onLoop.seconds)

@@ -6,15 +6,15 @@ import DNA
 struct RemoteCastsBenchmark {
     let count: Int
     let store: StoreArgument
-    /// The transports' polling before sleep (``TransportConfiguration/busyPoll``); zero by default.
-    let busyPoll: Duration
+    /// The transport settings of both nodes.
+    let tuning: RemotePair.Tuning
 
     func run() async throws -> BenchmarkReport {
         try await BenchmarkWorkspace.using(store) { try await run(in: $0) }
     }
 
     private func run(in workspace: BenchmarkWorkspace) async throws -> BenchmarkReport {
-        let pair = try await RemotePair.start(workspace: workspace, busyPoll: busyPoll)
+        let pair = try await RemotePair.start(workspace: workspace, tuning: tuning)
         try await pair.activateOnOwner(BenchSequence.self, key: "casts", message: .report, json: #"{"report":{}}"#)
 
         let sequence = pair.caller.actor(BenchSequence.self, key: "casts")
@@ -35,7 +35,7 @@ struct RemoteCastsBenchmark {
         report.add("scenario", "remote-casts")
         report.add("store", store.kind)
         report.add("processes", pair.processes)
-        report.add("busy_poll_us", busyPoll.microseconds)
+        tuning.add(to: &report)
         report.add("count", count)
         report.add("seconds", seconds)
         report.add("send_seconds", (sent - started).inSeconds)

@@ -14,8 +14,22 @@ struct RemotePair {
     private let ownerProcess: ServeProcess?
     private let ownerHTTP: String
 
-    /// Starts both nodes; `busyPoll` is each transport's polling before sleep (``TransportConfiguration``).
-    static func start(workspace: BenchmarkWorkspace, busyPoll: Duration = .zero) async throws -> RemotePair {
+    /// The transport settings a remote benchmark may change, the same on both nodes.
+    struct Tuning {
+        /// Each loop's polling before sleep (``TransportConfiguration/busyPoll``); zero by default.
+        var busyPoll: Duration = .zero
+        /// How long a streamed cast waits for the next ones (``TransportConfiguration/castCoalescing``).
+        var castCoalescing = TransportConfiguration(listen: "", secret: []).castCoalescing
+
+        /// The fields of a report that say how the run was tuned.
+        func add(to report: inout BenchmarkReport) {
+            report.add("busy_poll_us", busyPoll.microseconds)
+            report.add("cast_coalescing_us", castCoalescing.microseconds)
+        }
+    }
+
+    /// Starts both nodes, each transport tuned by `tuning`.
+    static func start(workspace: BenchmarkWorkspace, tuning: Tuning) async throws -> RemotePair {
         let secret = ServeSettings.developmentSecret
         if case .memory = workspace.store {
             let shared = MemoryStore()
@@ -23,12 +37,12 @@ struct RemotePair {
                 configuration(
                     store: FaultInjectingStore(shared, closesBase: false),
                     secret: secret,
-                    busyPoll: busyPoll
+                    tuning: tuning
                 ),
                 actorTypes: BenchActorTypes.all
             )
             let caller = try await Node.start(
-                configuration(store: shared, secret: secret, busyPoll: busyPoll),
+                configuration(store: shared, secret: secret, tuning: tuning),
                 actorTypes: BenchActorTypes.all
             )
             return RemotePair(caller: caller, processes: 1, ownerNode: owner, ownerProcess: nil, ownerHTTP: "")
@@ -39,7 +53,9 @@ struct RemotePair {
             executable: CommandLine.executablePath,
             arguments: [
                 "serve", "--store", workspace.store.commandLine, "--cluster", "bench", "--bench-actors",
-                "--log-level", "warning", "--exit-on-stdin-close", "--busy-poll", "\(Int(busyPoll.microseconds))us",
+                "--log-level", "warning", "--exit-on-stdin-close", "--busy-poll",
+                "\(Int(tuning.busyPoll.microseconds))us",
+                "--cast-coalescing", "\(Int(tuning.castCoalescing.microseconds))us",
             ],
             environment: ProcessInfo.processInfo.environment,
             logPath: workspace.file("owner.log")
@@ -55,16 +71,17 @@ struct RemotePair {
             throw BenchmarkError("the owner node did not get ready: \(error); see \(owner.logPath)")
         }
         let caller = try await Node.start(
-            configuration(store: try await workspace.store.open(), secret: secret, busyPoll: busyPoll),
+            configuration(store: try await workspace.store.open(), secret: secret, tuning: tuning),
             actorTypes: BenchActorTypes.all
         )
         return RemotePair(caller: caller, processes: 2, ownerNode: nil, ownerProcess: owner, ownerHTTP: ready.http)
     }
 
-    private static func configuration(store: any Store, secret: [UInt8], busyPoll: Duration) -> Node.Configuration {
+    private static func configuration(store: any Store, secret: [UInt8], tuning: Tuning) -> Node.Configuration {
         var configuration = Node.Configuration(store: .custom(store), cluster: "bench")
         configuration.transport = TransportConfiguration(listen: "127.0.0.1:0", secret: secret)
-        configuration.transport?.busyPoll = busyPoll
+        configuration.transport?.busyPoll = tuning.busyPoll
+        configuration.transport?.castCoalescing = tuning.castCoalescing
         configuration.callTimeout = .seconds(60)
         return configuration
     }

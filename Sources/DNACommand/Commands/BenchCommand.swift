@@ -5,7 +5,8 @@ struct BenchCommand {
                          [--store sqlite:PATH|postgres:URL|cql://...|memory] [--json PATH]
                (calls also takes --write: every call stores a value; single-actor takes --pipelining false
                to make every batch wait for the flush before it; remote-calls and remote-casts take
-               --busy-poll D, the transports' polling before sleep)
+               --busy-poll D, the transports' polling before sleep, and --cast-coalescing D, how long a
+               streamed cast waits for the next ones)
         """
 
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Int32 {
@@ -30,14 +31,14 @@ struct BenchCommand {
             report = try await CallsBenchmark(count: count, store: store, write: write).run()
         case "remote-calls":
             let count = try arguments.int("count", default: 100_000)
-            let busyPoll = try arguments.duration("busy-poll", default: .zero)
+            let tuning = try Self.tuning(&arguments)
             try arguments.checkAllUsed()
-            report = try await RemoteCallsBenchmark(count: count, store: store, busyPoll: busyPoll).run()
+            report = try await RemoteCallsBenchmark(count: count, store: store, tuning: tuning).run()
         case "remote-casts":
             let count = try arguments.int("count", default: 1_000_000)
-            let busyPoll = try arguments.duration("busy-poll", default: .zero)
+            let tuning = try Self.tuning(&arguments)
             try arguments.checkAllUsed()
-            report = try await RemoteCastsBenchmark(count: count, store: store, busyPoll: busyPoll).run()
+            report = try await RemoteCastsBenchmark(count: count, store: store, tuning: tuning).run()
         case "codec":
             let count = try arguments.int("count", default: 1_000_000)
             try arguments.checkAllUsed()
@@ -59,5 +60,13 @@ struct BenchCommand {
             try report.writeJSON(to: json)
         }
         return 0
+    }
+
+    /// `--busy-poll` and `--cast-coalescing` of the remote benchmarks.
+    private static func tuning(_ arguments: inout Arguments) throws -> RemotePair.Tuning {
+        var tuning = RemotePair.Tuning()
+        tuning.busyPoll = try arguments.duration("busy-poll", default: tuning.busyPoll)
+        tuning.castCoalescing = try ServeSettings.castCoalescing(&arguments)
+        return tuning
     }
 }

@@ -15,6 +15,8 @@ struct ServeSettings {
     var placement: PlacementPolicy
     /// How long the transport's loops poll before sleeping after a short sleep (zero: never).
     var busyPoll: Duration
+    /// How long a cast waits for company while casts stream to a peer (zero: never).
+    var castCoalescing: Duration
     var logger: Logger
     /// SIGUSR1 and SIGUSR2 make the store fail and recover, for fault drills (`DNA_FAULT_INJECTION=signals`).
     var faultInjection: Bool
@@ -47,6 +49,7 @@ struct ServeSettings {
         guard busyPoll <= .milliseconds(10) else {
             throw UsageError("--busy-poll is at most 10ms")
         }
+        castCoalescing = try Self.castCoalescing(&arguments)
         logger = try Self.logger(level: arguments.string("log-level", default: "info"))
         faultInjection = arguments.string("fault-injection") == "signals"
 
@@ -88,7 +91,20 @@ struct ServeSettings {
         configuration.deadMargin = deadMargin
         configuration.placement = placement
         configuration.transport?.busyPoll = busyPoll
+        configuration.transport?.castCoalescing = castCoalescing
         return configuration
+    }
+
+    /// `--cast-coalescing`, the transport's default when absent; at most 10 ms.
+    static func castCoalescing(_ arguments: inout Arguments) throws -> Duration {
+        let delay = try arguments.duration(
+            "cast-coalescing",
+            default: TransportConfiguration(listen: "", secret: []).castCoalescing
+        )
+        guard delay <= .milliseconds(10) else {
+            throw UsageError("--cast-coalescing is at most 10ms")
+        }
+        return delay
     }
 
     private static func address(_ text: String, flag: String) throws -> String {

@@ -44,6 +44,10 @@ extension ClusterTransport {
         /// every write goes through the loop (more coalescing).
         public var allowsInlineWrites = true
 
+        /// How long a one-way frame waits for the ones that follow it while frames stream to a peer
+        /// (``TCPConnection/Configuration/coalescingDelay``).
+        public var coalescingDelay: Duration = .zero
+
         /// Creates a configuration with default limits.
         ///
         /// - Parameters:
@@ -63,6 +67,7 @@ extension ClusterTransport {
             configuration.lowWaterMark = writeHighWaterMark / 4
             configuration.maximumOutboundBytes = maximumQueuedBytes
             configuration.allowsInlineWrites = allowsInlineWrites
+            configuration.coalescingDelay = coalescingDelay
             return configuration
         }
     }

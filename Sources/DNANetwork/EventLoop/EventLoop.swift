@@ -348,7 +348,7 @@ extension EventLoop {
             }
             if count == 0 {
                 let sleptAt = MonotonicTime.now().nanoseconds
-                count = epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, timeout)
+                count = wait(for: events, timeout: timeout)
                 lastWait = timeout == 0 ? .max : MonotonicTime.now().nanoseconds &- sleptAt
             }
 
@@ -369,11 +369,11 @@ extension EventLoop {
         loopThread.store(0, ordering: .relaxed)
     }
 
-    /// Decides how long to sleep, or returns `nil` when the loop must stop.
-    private func prepareToWait() -> Int32? {
+    /// Decides how long to sleep, in nanoseconds (`-1`: until woken), or returns `nil` when the loop must stop.
+    private func prepareToWait() -> Int64? {
         let timerTimeout = timeoutUntilNextTimer()
 
-        return shared.withLock { state -> Int32? in
+        return shared.withLock { state -> Int64? in
             guard state.isRunning else {
                 return nil
             }
@@ -385,16 +385,33 @@ extension EventLoop {
         }
     }
 
-    private func timeoutUntilNextTimer() -> Int32 {
+    private func timeoutUntilNextTimer() -> Int64 {
         guard let earliest = timers.earliest else {
             return -1
         }
-
-        let nanoseconds = MonotonicTime.now().nanoseconds(until: earliest.deadline)
-        // Round up so that the loop never wakes a hair early and spins.
-        let milliseconds = (nanoseconds + 999_999) / 1_000_000
-        return Int32(min(milliseconds, 60_000))
+        return Int64(min(MonotonicTime.now().nanoseconds(until: earliest.deadline), 60_000_000_000))
     }
+
+    /// Waits for events for at most `timeout` nanoseconds (`-1`: until woken).
+    ///
+    /// `epoll_pwait2` (Linux 5.11) sleeps to the nanosecond, which short timers such as a write's coalescing
+    /// delay need; on older kernels the wait falls back to `epoll_wait`, whose milliseconds are rounded up so
+    /// that the loop never wakes a hair early and spins.
+    private func wait(for events: UnsafeMutablePointer<epoll_event>, timeout: Int64) -> Int32 {
+        if timeout > 0, Self.hasPreciseWait.load(ordering: .relaxed) {
+            var spec = timespec(tv_sec: Int(timeout / 1_000_000_000), tv_nsec: Int(timeout % 1_000_000_000))
+            let count = epoll_pwait2(epollDescriptor, events, Self.maximumEventsPerWait, &spec, nil)
+            if count >= 0 || errno != ENOSYS {
+                return count
+            }
+            Self.hasPreciseWait.store(false, ordering: .relaxed)
+        }
+        let milliseconds = timeout <= 0 ? timeout : (timeout + 999_999) / 1_000_000
+        return epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, Int32(milliseconds))
+    }
+
+    /// Whether the kernel has `epoll_pwait2`; cleared the first time it answers `ENOSYS`.
+    private static let hasPreciseWait = Atomic<Bool>(true)
 
     private func dispatch(_ events: UnsafeMutablePointer<epoll_event>, count: Int) {
         for index in 0..<count {

@@ -36,6 +36,7 @@ struct OutboundState {
         case overflow
         case sendInline
         case scheduleFlush
+        case scheduleDelayedFlush
     }
 
     /// How a send ended.
@@ -50,6 +51,7 @@ struct OutboundState {
         case idle
         case continueWith(Batch)
         case scheduleLoopFlush
+        case scheduleDelayedFlush
         case armWritable
         case outputDrained
         case deferredClose
@@ -68,6 +70,9 @@ struct OutboundState {
     let lowWaterMark: Int
     let maximumBytes: Int
 
+    /// How long lazy writes wait for company while the connection is sending a stream; zero sends at once.
+    let coalescingDelay: UInt64
+
     private(set) var phase = Phase.open
     private(set) var isWritable = true
     private(set) var awaitingWritable = false
@@ -77,13 +82,17 @@ struct OutboundState {
     private var inFlight = 0
     private var isFlushing = false
     private var isFlushScheduled = false
+    private var isDelayedFlushScheduled = false
+    /// Whether the pending bytes hold an urgent write, which no delay may hold back.
+    private var pendingIsUrgent = false
     private var drainReported = false
     private var writabilityWaiters: [CheckedContinuation<Void, any Error>] = []
 
-    init(highWaterMark: Int, lowWaterMark: Int, maximumBytes: Int) {
+    init(highWaterMark: Int, lowWaterMark: Int, maximumBytes: Int, coalescingDelay: Duration = .zero) {
         self.highWaterMark = highWaterMark
         self.lowWaterMark = min(lowWaterMark, highWaterMark)
         self.maximumBytes = max(maximumBytes, highWaterMark)
+        self.coalescingDelay = coalescingDelay.clampedNanoseconds
     }
 
     /// Bytes queued or being sent.
@@ -95,8 +104,17 @@ struct OutboundState {
 
     /// Queues `bytes`, or hands the caller the flusher role to send them inline.
     ///
+    /// - Parameters:
+    ///   - bytes: The bytes to send.
+    ///   - mayWriteInline: Whether the caller may send them from its own thread.
+    ///   - isUrgent: Whether someone waits for them. A lazy write (a one-way message) queued while the
+    ///     connection is sending a stream waits up to ``coalescingDelay`` for the writes that follow it.
     /// - Returns: The action, and whether this write crossed the high-water mark.
-    mutating func enqueue(_ bytes: [UInt8], mayWriteInline: Bool) -> (EnqueueAction, becameUnwritable: Bool) {
+    mutating func enqueue(
+        _ bytes: [UInt8],
+        mayWriteInline: Bool,
+        isUrgent: Bool = true
+    ) -> (EnqueueAction, becameUnwritable: Bool) {
         guard phase == .open else {
             return (.dropped, false)
         }
@@ -114,8 +132,21 @@ struct OutboundState {
         }
 
         let becameUnwritable = crossHighWaterIfNeeded()
+        if isUrgent {
+            pendingIsUrgent = true
+        }
         if isFlushing || awaitingWritable || isFlushScheduled {
             return (.none, becameUnwritable)
+        }
+        if !isUrgent && coalescingDelay > 0 {
+            if isDelayedFlushScheduled {
+                return (.none, becameUnwritable)
+            }
+            // Only a stream waits: the first write after a quiet spell goes out at once.
+            if MonotonicTime.now().nanoseconds &- lastSendTime.nanoseconds < coalescingDelay {
+                isDelayedFlushScheduled = true
+                return (.scheduleDelayedFlush, becameUnwritable)
+            }
         }
         isFlushScheduled = true
         return (.scheduleFlush, becameUnwritable)
@@ -152,11 +183,17 @@ struct OutboundState {
 
     /// Takes the queued bytes for a flush from the loop.
     ///
-    /// - Parameter afterWritable: Whether EPOLLOUT triggered this flush.
+    /// - Parameters:
+    ///   - afterWritable: Whether EPOLLOUT triggered this flush.
+    ///   - delayed: Whether the coalescing delay's timer triggered it.
     /// - Returns: The batch, or `nil` when there is nothing to do or another
     ///   thread holds the flusher role (it will deal with the queue).
-    mutating func beginLoopFlush(afterWritable: Bool) -> Batch? {
-        isFlushScheduled = false
+    mutating func beginLoopFlush(afterWritable: Bool, delayed: Bool = false) -> Batch? {
+        if delayed {
+            isDelayedFlushScheduled = false
+        } else {
+            isFlushScheduled = false
+        }
         if afterWritable {
             awaitingWritable = false
         }
@@ -251,6 +288,14 @@ struct OutboundState {
         if pending.isEmpty {
             return takeDrainedSignal() ? .outputDrained : .idle
         }
+        // Lazy writes that came while this batch was sent are a stream: they wait for company.
+        if !pendingIsUrgent && coalescingDelay > 0 && phase == .open {
+            if isDelayedFlushScheduled || isFlushScheduled {
+                return .idle
+            }
+            isDelayedFlushScheduled = true
+            return .scheduleDelayedFlush
+        }
 
         if mayContinue {
             isFlushing = true
@@ -264,6 +309,7 @@ struct OutboundState {
         var batch = spare
         swap(&batch, &pending)
         spare = []
+        pendingIsUrgent = false
 
         inFlight = batch.count
         return Batch(bytes: batch, isRecyclable: true)

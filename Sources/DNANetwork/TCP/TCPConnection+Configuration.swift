@@ -32,6 +32,12 @@ extension TCPConnection {
         /// Turn it off to make every write go through the loop.
         public var allowsInlineWrites = true
 
+        /// How long a lazy write (``TCPConnection/write(_:inline:)`` with `inline: false`) waits for the
+        /// writes that follow it while the connection is sending a stream, so that they share one system call
+        /// and one wake-up of the peer. The first lazy write after a quiet spell of this length, and every
+        /// urgent write, go out at once. Zero, the default, never waits.
+        public var coalescingDelay: Duration = .zero
+
         /// Creates the default configuration.
         public init() {}
     }

@@ -71,8 +71,13 @@ extension TCPConnection: LoopSelectable {
     }
 
     /// Sends queued output now, if no other thread is already doing so.
-    func flushOnLoop(afterWritable: Bool = false) {
-        guard let batch = outbound.withLock({ $0.beginLoopFlush(afterWritable: afterWritable) }) else {
+    ///
+    /// - Parameters:
+    ///   - afterWritable: Whether EPOLLOUT triggered this flush.
+    ///   - delayed: Whether the coalescing delay's timer triggered it.
+    func flushOnLoop(afterWritable: Bool = false, delayed: Bool = false) {
+        let batch = outbound.withLock { $0.beginLoopFlush(afterWritable: afterWritable, delayed: delayed) }
+        guard let batch else {
             if afterWritable {
                 syncInterest()
             }
@@ -87,7 +92,7 @@ extension TCPConnection: LoopSelectable {
 
     func finishFlushOnLoop(_ next: OutboundState.FlushNext) {
         switch next {
-        case .idle, .continueWith, .scheduleLoopFlush:
+        case .idle, .continueWith, .scheduleLoopFlush, .scheduleDelayedFlush:
             return
 
         case .armWritable:

@@ -75,7 +75,8 @@ public final class TCPConnection: @unchecked Sendable {
             OutboundState(
                 highWaterMark: configuration.highWaterMark,
                 lowWaterMark: configuration.lowWaterMark,
-                maximumBytes: configuration.maximumOutboundBytes
+                maximumBytes: configuration.maximumOutboundBytes,
+                coalescingDelay: configuration.coalescingDelay
             )
         )
     }
@@ -105,7 +106,9 @@ public final class TCPConnection: @unchecked Sendable {
 
         let onLoop = loop.inEventLoop
         let mayWriteInline = inline && configuration.allowsInlineWrites && !onLoop
-        let (action, becameUnwritable) = outbound.withLock { $0.enqueue(bytes, mayWriteInline: mayWriteInline) }
+        let (action, becameUnwritable) = outbound.withLock {
+            $0.enqueue(bytes, mayWriteInline: mayWriteInline, isUrgent: inline)
+        }
 
         if becameUnwritable {
             reportWritability(onLoop: onLoop)
@@ -314,6 +317,10 @@ public final class TCPConnection: @unchecked Sendable {
                 }
             }
             return true
+
+        case .scheduleDelayedFlush:
+            scheduleDelayedFlush()
+            return true
         }
     }
 
@@ -356,6 +363,9 @@ public final class TCPConnection: @unchecked Sendable {
                 flushOnLoop()
             }
 
+        case .scheduleDelayedFlush:
+            scheduleDelayedFlush()
+
         default:
             if onLoop {
                 finishFlushOnLoop(next)
@@ -364,6 +374,13 @@ public final class TCPConnection: @unchecked Sendable {
                     finishFlushOnLoop(next)
                 }
             }
+        }
+    }
+
+    /// Flushes once the coalescing delay has passed; lazy writes queued meanwhile share the system call.
+    private func scheduleDelayedFlush() {
+        loop.scheduleTask(in: configuration.coalescingDelay) { [self] in
+            flushOnLoop(delayed: true)
         }
     }
 
