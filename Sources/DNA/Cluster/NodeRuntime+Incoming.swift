@@ -6,6 +6,15 @@ extension NodeRuntime {
     /// Runs on an event-loop thread: casts are decoded and queued here without blocking; calls continue in a
     /// task. Bytes that are not a DNA message are answered with an error (calls) or dropped and counted.
     func receive(_ incoming: ClusterTransport.IncomingMessage) {
+        if incoming.payload.first == ClusterMessage.Kind.cast.rawValue, castQueues.isIdle,
+            (try? checkServing()) != nil
+        {
+            RunnerStarts.beginDeferring()
+            if castShortcut.deliver(incoming.payload) {
+                return
+            }
+        }
+
         guard let message = ClusterMessage(decoding: incoming.payload) else {
             metrics.recordMalformedMessage()
             let error = DNAError(.decodingFailed, "a peer sent bytes that are not a DNA cluster message")
@@ -29,7 +38,7 @@ extension NodeRuntime {
             }
         case .cast:
             RunnerStarts.beginDeferring()
-            receive(cast: message)
+            receive(cast: message, payload: incoming.payload)
         }
     }
 
@@ -53,10 +62,15 @@ extension NodeRuntime {
     }
 
     /// Queues a forwarded cast for its actor, here or, when this node is not the owner the sender thought, on.
-    private func receive(cast message: ClusterMessage) {
+    ///
+    /// A cast that went straight to a resident instance makes that instance the ``CastShortcut`` for the
+    /// casts that follow with the same header.
+    private func receive(cast message: ClusterMessage, payload: [UInt8]) {
         do {
             let entry = try types.entry(for: message.name.type)
-            try entry.castBinary(message.body, message.name, self, message.hops)
+            if let delivery = try entry.castBinary(message.body, message.name, self, message.hops) {
+                castShortcut.remember(header: payload[..<message.body.startIndex], delivery: delivery)
+            }
         } catch {
             metrics.recordDroppedEvent()
         }

@@ -54,9 +54,13 @@ public struct ActorRegistration: Sendable {
         )
             async throws -> [UInt8]
 
-    /// Delivers a cast whose message is encoded with ``BinaryEncoder``.
+    /// Delivers a cast whose message is encoded with ``BinaryEncoder``. When a resident instance took it as
+    /// it was, returns how to queue more encoded casts on that instance (``CastShortcut``); `nil` when the
+    /// cast was decoded and routed.
     let castBinary:
-        @Sendable (_ body: ArraySlice<UInt8>, _ name: ActorName, _ runtime: NodeRuntime, _ hops: Int) throws -> Void
+        @Sendable (_ body: ArraySlice<UInt8>, _ name: ActorName, _ runtime: NodeRuntime, _ hops: Int) throws -> (
+            CastShortcut.Delivery
+        )?
 
     /// Delivers a call whose message is JSON; returns the reply as JSON.
     let callJSON:
@@ -80,10 +84,12 @@ public struct ActorRegistration: Sendable {
             if runtime.castQueues.isIdle, (try? runtime.checkServing()) != nil,
                 let local = runtime.existingInstance(for: name, as: Actor.self), local.cast(encoded: body)
             {
-                return
+                // Weak: a remembered instance must not outlive its passivation.
+                return { [weak local] bytes in local?.cast(encoded: bytes) ?? false }
             }
             let message = try ActorTypeEntry<Actor>.decodeBinary(body, for: name)
             runtime.route(cast: message, to: name, as: Actor.self, hops: hops)
+            return nil
         }
         callJSON = { body, name, runtime, timeout in
             let message = try ActorTypeEntry<Actor>.decodeJSON(body, for: name)

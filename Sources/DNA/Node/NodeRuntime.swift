@@ -31,6 +31,7 @@ final class NodeRuntime: Sendable {
     let directory = DirectoryCache()
     let storageScope: StorageScope
     let castQueues = CastQueues()
+    let castShortcut = CastShortcut()
     let pendingAnswers = PendingAnswers()
     private let phase = Mutex(Phase.serving)
     private let linkSlot = Mutex<ClusterLink?>(nil)

@@ -37,6 +37,33 @@ struct ForwardingTests {
         await cluster.shutdown()
     }
 
+    @Test("forwarded casts reach the next instance once the first passivates, and the first is freed")
+    func forwardedCastsAfterPassivation() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        let name = ActorName(type: Ledger.type, key: key)
+        _ = try await cluster[0].actor(Ledger.self, key: key).call(.total)
+
+        let remote = cluster[1].actor(Ledger.self, key: key)
+        for number in 0..<100 {
+            remote.cast(.record(number))
+        }
+        #expect(try await remote.call(.recorded) == .recorded(Array(0..<100)))
+
+        weak let first = cluster[0].runtime.partition(for: name).existing(name)
+        #expect(first != nil)
+        await cluster[0].stopAllInstances(.passivate)
+        #expect(await eventually { first == nil }, "the shortcut of forwarded casts kept the instance alive")
+
+        for number in 100..<200 {
+            remote.cast(.record(number))
+        }
+        #expect(try await remote.call(.recorded) == .recorded(Array(100..<200)))
+        #expect(cluster[0].residentActors == 1)
+        await cluster.shutdown()
+    }
+
     @Test("a node that loses its store fences itself, its actors move, and it rejoins under a new identity")
     func lostStoreFencesAndRejoins() async throws {
         let cluster = try await ClusterNodes.start(2)
