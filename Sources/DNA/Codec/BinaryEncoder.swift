@@ -20,8 +20,25 @@ public struct BinaryEncoder: Sendable {
         if Value.self == [UInt8].self {
             return value as! [UInt8]  // The type check above makes the cast certain.
         }
-        let root = EncodingSlot()
         // As a leaf, so that a top-level `Data` is written as the raw bytes the decoder reads.
+        if let leaf = LeafEncoding.leaf(for: value) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(EncodingSlot.size(of: leaf))
+            EncodingSlot.write(leaf, into: &bytes)
+            return bytes
+        }
+        if let bytes = try DirectWriter.encode(value) {
+            return bytes
+        }
+        return try encodeThroughTree(value)
+    }
+
+    /// Encodes a value by building the tree of its slots first, which follows containers used in any order.
+    ///
+    /// ``encode(_:)`` writes in one pass and comes here only for values whose containers were used out of
+    /// order (``DirectWriter``); both write the same bytes.
+    func encodeThroughTree<Value: Encodable>(_ value: Value) throws -> [UInt8] {
+        let root = EncodingSlot()
         try LeafEncoding.encode(value, into: root)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(root.contentSize)
