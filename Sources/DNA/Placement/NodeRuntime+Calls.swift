@@ -47,6 +47,12 @@ extension NodeRuntime {
                 continue
             }
 
+            // A forwarded call comes from a node that believes this one owns the name, or that hands it over:
+            // a cache entry here naming another owner is stale, and following it could send the call back the
+            // way it came until the hop limit ends it. The store says who owns the name now.
+            if hops > 0 && attempt == 0 {
+                directory.forget(name)
+            }
             switch try await resolve(name) {
             case .local(let ownership):
                 guard currentPhase == .serving else {

@@ -127,6 +127,27 @@ struct ForwardingTests {
 }
 
 extension ForwardingTests {
+    @Test("a call a draining node hands over is not sent back to it on the receiver's stale cache entry")
+    func handOverIgnoresStaleCache() async throws {
+        let cluster = try await ClusterNodes.start(2)
+        #expect(await cluster.waitUntilConnected())
+        let key = Probe().key
+        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(4)) == .total(4))
+        // Node 1 learns that node 0 owns the actor.
+        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(5))
+
+        // Node 0 drains: its instance stops and its claim is released, but it has not left.
+        let leaving = cluster[0]
+        leaving.runtime.advance(to: .draining)
+        await leaving.stopAllInstances(.release)
+
+        // Node 0 hands the call to node 1, whose cache still names node 0 as the owner.
+        #expect(try await leaving.actor(Ledger.self, key: key).call(.add(1)) == .total(6))
+        #expect(cluster[1].residentActors == 1)
+        leaving.runtime.advance(to: .stopped)
+        await cluster.shutdown()
+    }
+
     @Test("a call forwarded to an owner that has drained but not yet left is sent again, to the new owner")
     func forwardedToDrainedOwner() async throws {
         let cluster = try await ClusterNodes.start(2)
