@@ -1,4 +1,5 @@
 import DNANetwork
+import Glibc
 import Synchronization
 import Testing
 
@@ -257,9 +258,22 @@ import Testing
     }
 
     @Test func connectingToAClosedPortFails() async throws {
-        let server = try FakeCQLServer(behaviour: Self.echo)
-        let port = server.port
-        await server.shutdown()
+        // A socket bound but not listening holds a port nobody accepts on: a port freed by a closed server
+        // could be taken at once by a listener of a test running in parallel.
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
 
         await #expect {
             try await CQLConnection.connect(host: "127.0.0.1", port: port, on: Self.loops.next())
