@@ -16,10 +16,10 @@ struct RemotePair {
 
     /// The transport settings a remote benchmark may change, the same on both nodes.
     struct Tuning {
-        /// Each loop's polling before sleep (``TransportConfiguration/busyPoll``); zero by default.
-        var busyPoll: Duration = .zero
+        /// Each loop's polling before sleep (``TransportConfiguration/busyPoll``).
+        var busyPoll = ServeSettings.transportDefaults.busyPoll
         /// How long a streamed cast waits for the next ones (``TransportConfiguration/castCoalescing``).
-        var castCoalescing = TransportConfiguration(listen: "", secret: []).castCoalescing
+        var castCoalescing = ServeSettings.transportDefaults.castCoalescing
 
         /// The fields of a report that say how the run was tuned.
         func add(to report: inout BenchmarkReport) {

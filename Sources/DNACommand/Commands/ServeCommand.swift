@@ -15,7 +15,7 @@ struct ServeCommand {
           --lease-timeout D           e.g. 3s (default 6s)
           --dead-margin D             peers wait this much beyond the lease (default: a third of the lease timeout)
           --placement local|hash|least-loaded   where unowned names are claimed (default local)
-          --busy-poll D               the transport polls this long before sleeping (e.g. 50us; default 0)
+          --busy-poll D               the transport polls this long before sleeping (default 50us; 0: never)
           --cast-coalescing D         a streamed cast waits this long for the next ones (default 200us; 0: never)
           --log-level debug|info|warning|error  messages on standard error (default info)
           --exit-on-stdin-close       drain and exit once standard input closes (for a supervisor's children)

@@ -45,7 +45,7 @@ struct ServeSettings {
         }
 
         placement = try Self.placement(arguments.string("placement", default: "local"))
-        busyPoll = try arguments.duration("busy-poll", default: .zero)
+        busyPoll = try arguments.duration("busy-poll", default: Self.transportDefaults.busyPoll)
         guard busyPoll <= .milliseconds(10) else {
             throw UsageError("--busy-poll is at most 10ms")
         }
@@ -95,11 +95,14 @@ struct ServeSettings {
         return configuration
     }
 
+    /// The transport settings of a node started without the flags that change them.
+    static let transportDefaults = TransportConfiguration(listen: "", secret: [])
+
     /// `--cast-coalescing`, the transport's default when absent; at most 10 ms.
     static func castCoalescing(_ arguments: inout Arguments) throws -> Duration {
         let delay = try arguments.duration(
             "cast-coalescing",
-            default: TransportConfiguration(listen: "", secret: []).castCoalescing
+            default: transportDefaults.castCoalescing
         )
         guard delay <= .milliseconds(10) else {
             throw UsageError("--cast-coalescing is at most 10ms")

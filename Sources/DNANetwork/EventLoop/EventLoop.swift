@@ -37,6 +37,8 @@ public final class EventLoop: @unchecked Sendable {
     private let shared = Mutex(SharedState())
     private let loopThread = Atomic<UInt>(0)
     private let wakeWrites = Atomic<Int>(0)
+    /// Set when a connection of this loop sent a request or reply, from any thread: its answer may follow.
+    private let answerExpected = Atomic<Bool>(false)
 
     /// Scratch space that connections of this loop read into; loop-confined.
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -50,10 +52,10 @@ public final class EventLoop: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - name: A short name for the thread, such as `dna-loop-0`.
-    ///   - busyPoll: After a sleep shorter than this, the loop polls for events for this long before it
-    ///     sleeps again: request/response traffic then finds the loop awake, which saves the cost of waking a
-    ///     thread (high in virtual machines) at the price of the CPU the polls burn. Zero, the default,
-    ///     never polls; leave it so where a few cores are shared by many busy threads.
+    ///   - busyPoll: After one of its connections sent a request or a reply, the loop polls for events for
+    ///     this long before it sleeps: the answer then finds the loop awake, which saves the cost of waking a
+    ///     thread (high in virtual machines) at the price of the CPU the polls burn, bounded by
+    ///     ``BusyPollPolicy``. Zero, the default here, never polls.
     /// - Throws: ``NetworkError`` with code `systemCallFailed` when the epoll
     ///   or eventfd descriptor cannot be created.
     public init(name: String = "dna-loop", busyPoll: Duration = .zero) throws(NetworkError) {
@@ -290,6 +292,16 @@ extension EventLoop {
         registrations[id] = nil
     }
 
+    /// Notes that a connection of this loop sent a request or reply, so that the loop polls for the answer
+    /// before it sleeps (``BusyPollPolicy``).
+    ///
+    /// - Important: Callable from any thread.
+    func expectAnswer() {
+        if busyPollNanoseconds > 0 {
+            answerExpected.store(true, ordering: .relaxed)
+        }
+    }
+
     /// Flushes `connection` once the current tick's events and jobs are done,
     /// so that writes issued during the tick share one send.
     ///
@@ -335,21 +347,27 @@ extension EventLoop {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(Self.maximumEventsPerWait))
         var jobs: [@Sendable () -> Void] = []
 
-        var lastWait: UInt64 = .max
+        var polling = BusyPollPolicy(nanoseconds: busyPollNanoseconds)
         while let timeout = prepareToWait() {
             var count: Int32 = 0
-            // A loop whose last sleep was short is in a conversation: poll a little before sleeping, since a
-            // thread woken from sleep (on another core, in a virtual machine) costs far more than the polls.
-            if timeout != 0, lastWait < busyPollNanoseconds {
-                let spinEnd = MonotonicTime.now().nanoseconds &+ busyPollNanoseconds
+            let answerExpected = answerExpected.exchange(false, ordering: .relaxed)
+            if polling.shouldPoll(
+                timeout: timeout,
+                answerExpected: answerExpected,
+                now: { MonotonicTime.now().nanoseconds }
+            ) {
+                let spinEnd = MonotonicTime.now().nanoseconds &+ polling.nanoseconds
                 repeat {
                     count = epoll_wait(epollDescriptor, events, Self.maximumEventsPerWait, 0)
                 } while count == 0 && !hasQueuedJobs && MonotonicTime.now().nanoseconds < spinEnd
+                if count == 0 && !hasQueuedJobs {
+                    polling.recordMiss(at: MonotonicTime.now().nanoseconds)
+                } else {
+                    polling.recordHit()
+                }
             }
             if count == 0 {
-                let sleptAt = MonotonicTime.now().nanoseconds
                 count = wait(for: events, timeout: timeout)
-                lastWait = timeout == 0 ? .max : MonotonicTime.now().nanoseconds &- sleptAt
             }
 
             shared.withLock { state in

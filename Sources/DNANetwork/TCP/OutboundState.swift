@@ -27,6 +27,9 @@ struct OutboundState {
 
         /// Whether the storage may be kept for reuse once sent.
         var isRecyclable: Bool
+
+        /// Whether the bytes hold an urgent write: a request or a reply, whose answer may follow soon.
+        var isUrgent = true
     }
 
     /// What the writer must do after ``enqueue(_:mayWriteInline:)``.
@@ -309,10 +312,11 @@ struct OutboundState {
         var batch = spare
         swap(&batch, &pending)
         spare = []
+        let isUrgent = pendingIsUrgent
         pendingIsUrgent = false
 
         inFlight = batch.count
-        return Batch(bytes: batch, isRecyclable: true)
+        return Batch(bytes: batch, isRecyclable: true, isUrgent: isUrgent)
     }
 
     private mutating func crossHighWaterIfNeeded() -> Bool {

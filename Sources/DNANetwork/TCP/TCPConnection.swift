@@ -334,6 +334,9 @@ public final class TCPConnection: @unchecked Sendable {
         while true {
             let (sent, status) = sendAll(batch.bytes, inline: inline)
             rounds += 1
+            if batch.isUrgent && sent > 0 {
+                loop.expectAnswer()
+            }
 
             let (next, becameWritable, waiters) = outbound.withLock {
                 $0.finishFlush(batch, sent: sent, status: status, mayContinue: rounds < 4)
