@@ -82,10 +82,10 @@ public struct ActorRegistration: Sendable {
             // The common case, a resident instance with no casts waiting for a route: it decodes the bytes on
             // its own runner, so that the event loop that read them only queues them.
             if runtime.castQueues.isIdle, (try? runtime.checkServing()) != nil,
-                let local = runtime.existingInstance(for: name, as: Actor.self), local.cast(encoded: body)
+                let local = runtime.existingInstance(for: name, as: Actor.self), local.cast(forwarded: body)
             {
                 // Weak: a remembered instance must not outlive its passivation.
-                return { [weak local] bytes in local?.cast(encoded: bytes) ?? false }
+                return { [weak local] bytes in local?.cast(forwarded: bytes) ?? false }
             }
             let message = try ActorTypeEntry<Actor>.decodeBinary(body, for: name)
             runtime.route(cast: message, to: name, as: Actor.self, hops: hops)

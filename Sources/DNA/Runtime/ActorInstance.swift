@@ -81,6 +81,23 @@ final class ActorInstance<Actor: DurableActor>: AnyInstance, @unchecked Sendable
         admit(.encodedCast(bytes), inline: false)
     }
 
+    /// Queues a cast that a peer forwarded, decoding it here when the runner is behind.
+    ///
+    /// The runner decodes forwarded casts, so that the event loop that read them only queues them. When more
+    /// than ``backlogForCallerDecoding`` events wait, the runner is the bottleneck of the stream: the caller
+    /// (the loop) decodes instead, and the two threads share the work. The order is the order of arrival
+    /// either way. A cast that does not decode is queued encoded, so that the runner reports it as it would.
+    func cast(forwarded bytes: ArraySlice<UInt8>) -> Bool {
+        if queuedEvents > Self.backlogForCallerDecoding,
+            let message = try? ActorTypeEntry<Actor>.decodeBinary(bytes, for: name)
+        {
+            return cast(message)
+        }
+        return cast(encoded: bytes)
+    }
+
+    static var backlogForCallerDecoding: Int { 64 }
+
     /// Queues an info event for the actor.
     func info(_ event: InfoEvent) {
         _ = admit(.info(event), inline: false)
