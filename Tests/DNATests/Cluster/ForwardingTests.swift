@@ -127,8 +127,9 @@ struct ForwardingTests {
 }
 
 extension ForwardingTests {
-    @Test("a call a draining node hands over is not sent back to it on the receiver's stale cache entry")
-    func handOverIgnoresStaleCache() async throws {
+    /// Two nodes; node 0 owned an actor with a total of 5, which node 1 knows, and is draining: its instance
+    /// stopped and its claim released, but it has not left.
+    private func drainingOwner() async throws -> (cluster: ClusterNodes, key: String, leaving: Node) {
         let cluster = try await ClusterNodes.start(2)
         #expect(await cluster.waitUntilConnected())
         let key = Probe().key
@@ -136,10 +137,15 @@ extension ForwardingTests {
         // Node 1 learns that node 0 owns the actor.
         #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(5))
 
-        // Node 0 drains: its instance stops and its claim is released, but it has not left.
         let leaving = cluster[0]
         leaving.runtime.advance(to: .draining)
         await leaving.stopAllInstances(.release)
+        return (cluster, key, leaving)
+    }
+
+    @Test("a call a draining node hands over is not sent back to it on the receiver's stale cache entry")
+    func handOverIgnoresStaleCache() async throws {
+        let (cluster, key, leaving) = try await drainingOwner()
 
         // Node 0 hands the call to node 1, whose cache still names node 0 as the owner.
         #expect(try await leaving.actor(Ledger.self, key: key).call(.add(1)) == .total(6))
@@ -150,18 +156,9 @@ extension ForwardingTests {
 
     @Test("a call forwarded to an owner that has drained but not yet left is sent again, to the new owner")
     func forwardedToDrainedOwner() async throws {
-        let cluster = try await ClusterNodes.start(2)
-        #expect(await cluster.waitUntilConnected())
-        let key = Probe().key
-        #expect(try await cluster[0].actor(Ledger.self, key: key).call(.add(4)) == .total(4))
-        // Node 1 learns that node 0 owns the actor.
-        #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(5))
-
         // Node 0 as shutdown() leaves it just before it deletes its row and closes its transport: instances
         // stopped, claims released, answering every forwarded call with "the node has stopped".
-        let leaving = cluster[0]
-        leaving.runtime.advance(to: .draining)
-        await leaving.stopAllInstances(.release)
+        let (cluster, key, leaving) = try await drainingOwner()
         leaving.runtime.advance(to: .stopped)
 
         #expect(try await cluster[1].actor(Ledger.self, key: key).call(.add(1)) == .total(6))
