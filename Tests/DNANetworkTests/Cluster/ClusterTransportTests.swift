@@ -139,8 +139,8 @@ struct ClusterTransportTests {
             // Long enough that the second call lands inside it even on a loaded machine; connect waits it out.
             configuration.reconnectBackoff = ReconnectBackoff(initial: .seconds(2), maximum: .seconds(2))
             let (client, _) = try await startTransport(configuration, group: group)
-            let port = try closedPort(group: group)
-            let address = PeerAddress(host: "127.0.0.1", port: port)
+            let reserved = try ReservedPort()
+            let address = PeerAddress(host: "127.0.0.1", port: reserved.port)
 
             let first = await #expect(throws: ClusterTransportError.self) {
                 try await client.request(to: address, payload: [1])
@@ -154,9 +154,11 @@ struct ClusterTransportTests {
             #expect(during?.code == .unreachable)
             #expect(client.connectAttemptCount == 1, "a call during back-off must not connect")
 
-            let restarted = try await ClusterTransport(configuration: clusterConfiguration(node: "b2"), group: group) {
+            let peer = ClusterTransport(configuration: clusterConfiguration(node: "b2"), group: group) {
                 $0.reply($0.payload)
-            }.startAndReturn(listen: address)
+            }
+            reserved.release()
+            let restarted = try await peer.startAndReturn(listen: address)
             try await client.connect(to: address)
             #expect(client.connectAttemptCount == 2)
             #expect(try await client.request(to: address, payload: [2]) == [2])

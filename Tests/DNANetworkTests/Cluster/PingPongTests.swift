@@ -25,9 +25,9 @@ struct PingPongTests {
 
     @Test("measure fails when nothing listens")
     func nothingListening() async throws {
-        let port = try await withLoopGroup(loops: 1) { try closedPort(group: $0) }
+        let reserved = try ReservedPort()
         await #expect(throws: NetworkError.self) {
-            try await PingPong.measure(host: "127.0.0.1", port: port, payloadSize: 8, count: 1)
+            try await PingPong.measure(host: "127.0.0.1", port: reserved.port, payloadSize: 8, count: 1)
         }
     }
 }

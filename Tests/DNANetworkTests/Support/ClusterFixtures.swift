@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 @testable import DNANetwork
@@ -41,12 +42,41 @@ func startTransport(
     return (transport, address)
 }
 
-/// A port on 127.0.0.1 with nothing listening: bound once, then closed.
-func closedPort(group: EventLoopGroup) throws -> Int {
-    let listener = try TCPListener(host: "127.0.0.1", port: 0, group: group) { _ in EchoHandler() }
-    let port = listener.localAddress.port
-    listener.close()
-    return port
+/// A port on 127.0.0.1 that nothing listens on, held by a socket bound without listening: connections to it
+/// are refused, and no test running in parallel can take it, as it could a port bound once and closed.
+final class ReservedPort {
+    let port: Int
+    private var descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else {
+            throw NetworkError(code: .bindFailed, message: "cannot reserve a port", systemErrno: errno)
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Frees the port, for a listener to bind at once.
+    func release() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    deinit {
+        release()
+    }
 }
 
 /// A cluster peer that completes the handshake as acceptor and then stops
