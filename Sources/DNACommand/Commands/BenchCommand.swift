@@ -65,7 +65,7 @@ struct BenchCommand {
     /// `--busy-poll` and `--cast-coalescing` of the remote benchmarks.
     private static func tuning(_ arguments: inout Arguments) throws -> RemotePair.Tuning {
         var tuning = RemotePair.Tuning()
-        tuning.busyPoll = try arguments.duration("busy-poll", default: tuning.busyPoll)
+        tuning.busyPoll = try ServeSettings.busyPoll(&arguments)
         tuning.castCoalescing = try ServeSettings.castCoalescing(&arguments)
         return tuning
     }

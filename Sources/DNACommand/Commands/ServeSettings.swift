@@ -45,10 +45,7 @@ struct ServeSettings {
         }
 
         placement = try Self.placement(arguments.string("placement", default: "local"))
-        busyPoll = try arguments.duration("busy-poll", default: Self.transportDefaults.busyPoll)
-        guard busyPoll <= .milliseconds(10) else {
-            throw UsageError("--busy-poll is at most 10ms")
-        }
+        busyPoll = try Self.busyPoll(&arguments)
         castCoalescing = try Self.castCoalescing(&arguments)
         logger = try Self.logger(level: arguments.string("log-level", default: "info"))
         faultInjection = arguments.string("fault-injection") == "signals"
@@ -97,6 +94,15 @@ struct ServeSettings {
 
     /// The transport settings of a node started without the flags that change them.
     static let transportDefaults = TransportConfiguration(listen: "", secret: [])
+
+    /// `--busy-poll`, the transport's default when absent; at most 10 ms.
+    static func busyPoll(_ arguments: inout Arguments) throws -> Duration {
+        let poll = try arguments.duration("busy-poll", default: transportDefaults.busyPoll)
+        guard poll <= .milliseconds(10) else {
+            throw UsageError("--busy-poll is at most 10ms")
+        }
+        return poll
+    }
 
     /// `--cast-coalescing`, the transport's default when absent; at most 10 ms.
     static func castCoalescing(_ arguments: inout Arguments) throws -> Duration {
