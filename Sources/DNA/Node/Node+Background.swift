@@ -141,6 +141,7 @@ extension Node {
 
     private static func timeoutLoop(_ runtime: NodeRuntime) async {
         while !Task.isCancelled {
+            await runtime.timeouts.waitUntilOccupied()
             guard (try? await Task.sleep(for: runtime.timeouts.tick)) != nil else {
                 return
             }

@@ -18,7 +18,8 @@ final class TimerKey: Hashable, Sendable {
 /// Call deadlines, kept in buckets of a fixed tick and expired by one periodic sweep.
 ///
 /// Registering and cancelling are O(1) under a lock; no task or timer exists per call. A deadline fires up to
-/// one tick late, which is fine for call timeouts.
+/// one tick late, which is fine for call timeouts. The sweeping task waits in ``waitUntilOccupied()`` while
+/// no deadline is pending, so that an idle node does not wake a hundred times a second.
 final class TimeoutWheel: Sendable {
     /// Where an entry went, needed to cancel it.
     struct Ticket: Sendable {
@@ -30,6 +31,9 @@ final class TimeoutWheel: Sendable {
 
         /// The last bucket expired.
         var lastSwept: UInt64 = 0
+
+        /// The sweeping task, while it waits for a deadline.
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     let tick: Duration
@@ -48,11 +52,39 @@ final class TimeoutWheel: Sendable {
     /// Registers an entry that expires at `deadline` unless cancelled first.
     func schedule(_ entry: any Expirable, at deadline: MonotonicInstant) -> Ticket {
         let wanted = bucket(of: deadline) + 1
-        return state.withLock { state in
+        let (ticket, waiter) = state.withLock { state in
             // Never a bucket already swept: the entry would wait forever.
             let bucket = max(wanted, state.lastSwept + 1)
             state.buckets[bucket, default: [:]][entry.timerKey] = entry
-            return Ticket(bucket: bucket)
+            let waiter = state.waiter
+            state.waiter = nil
+            return (Ticket(bucket: bucket), waiter)
+        }
+        waiter?.resume()
+        return ticket
+    }
+
+    /// Returns once a deadline is pending, or the task is cancelled.
+    func waitUntilOccupied() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    guard state.buckets.isEmpty, !Task.isCancelled else {
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow {
+                    continuation.resume()
+                }
+            }
+        } onCancel: {
+            state.withLock { state in
+                let waiter = state.waiter
+                state.waiter = nil
+                return waiter
+            }?.resume()
         }
     }
 
@@ -74,9 +106,18 @@ final class TimeoutWheel: Sendable {
                 return []
             }
             var expired: [any Expirable] = []
-            for bucket in (state.lastSwept + 1)...current {
-                if let entries = state.buckets.removeValue(forKey: bucket) {
-                    expired.append(contentsOf: entries.values)
+            if current - state.lastSwept <= UInt64(state.buckets.count) {
+                for bucket in (state.lastSwept + 1)...current {
+                    if let entries = state.buckets.removeValue(forKey: bucket) {
+                        expired.append(contentsOf: entries.values)
+                    }
+                }
+            } else {
+                // After a long wait fewer buckets exist than ticks passed: visit those instead.
+                for bucket in state.buckets.keys.filter({ $0 <= current }) {
+                    if let entries = state.buckets.removeValue(forKey: bucket) {
+                        expired.append(contentsOf: entries.values)
+                    }
                 }
             }
             state.lastSwept = current
