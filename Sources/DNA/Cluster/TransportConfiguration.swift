@@ -16,11 +16,12 @@ public struct TransportConfiguration: Sendable {
     /// Event-loop threads for the transport (and the HTTP gateway).
     public var eventLoops: Int
 
-    /// How long the transport's loops poll for events before sleeping, after a short sleep: 50 µs by default.
-    /// A call between nodes then finds the loops awake for its reply, which saves two thread wake-ups (the
-    /// larger part of a forwarded call's latency in a virtual machine). A poll that finds nothing stops the
-    /// loop polling for twenty times as long, so that polls never take more than a twentieth of a core from
-    /// other work; zero never polls.
+    /// How long a transport loop polls for events before sleeping, after it sent a request or a reply: 50 µs
+    /// by default. A call between nodes then finds the loops awake for its reply, which saves two thread
+    /// wake-ups (the larger part of a forwarded call's latency in a virtual machine); loops that only stream
+    /// casts never poll. A poll that finds nothing stops the loop polling for twenty times as long, doubled
+    /// for every further miss, so that polls never take more than a twentieth of a core from other work;
+    /// zero never polls.
     public var busyPoll: Duration
 
     /// How long a cast waits for the casts that follow it while casts stream to a peer, so that they share

@@ -81,8 +81,7 @@ enum EncodedChild {
     func writeNested(into bytes: inout [UInt8]) {
         switch self {
         case .leaf(let leaf):
-            Varint.append(UInt64(EncodingSlot.size(of: leaf)) + 1, to: &bytes)
-            EncodingSlot.write(leaf, into: &bytes)
+            EncodingSlot.writeNested(leaf, into: &bytes)
         case .null:
             bytes.append(0)
         case .slot(let slot):
@@ -174,6 +173,12 @@ final class EncodingSlot {
                 element.writeNested(into: &bytes)
             }
         }
+    }
+
+    /// Writes a scalar as a child of a container: its length header, then its content.
+    static func writeNested(_ leaf: EncodedLeaf, into bytes: inout [UInt8]) {
+        Varint.append(UInt64(size(of: leaf)) + 1, to: &bytes)
+        write(leaf, into: &bytes)
     }
 
     static func write(_ leaf: EncodedLeaf, into bytes: inout [UInt8]) {

@@ -129,8 +129,7 @@ final class DirectWriter {
 
     /// Writes a scalar child: its header, then its content.
     func writeChild(_ leaf: EncodedLeaf) {
-        Varint.append(UInt64(EncodingSlot.size(of: leaf)) + 1, to: &bytes)
-        EncodingSlot.write(leaf, into: &bytes)
+        EncodingSlot.writeNested(leaf, into: &bytes)
     }
 
     /// Writes a nil child.

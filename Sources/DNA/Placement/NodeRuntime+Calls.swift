@@ -81,7 +81,7 @@ extension NodeRuntime {
                     target: node,
                     timeout: remaining,
                     name: name,
-                    body: (encoded ?? [])[...]
+                    body: encoded ?? []
                 )
                 switch try await forward(forwarded, to: address) {
                 case .reply(let bytes):
@@ -130,7 +130,7 @@ extension NodeRuntime {
             target: route.node,
             timeout: timeout,
             name: name,
-            body: body[...]
+            body: body
         )
         switch try await forward(forwarded, to: route.address) {
         case .reply(let bytes):

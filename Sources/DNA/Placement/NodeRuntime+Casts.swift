@@ -171,7 +171,7 @@ extension NodeRuntime {
             target: node,
             timeout: .zero,
             name: name,
-            body: body[...]
+            body: body
         )
         do {
             try link.send(to: address, payload: forwarded.encoded())

@@ -13,7 +13,7 @@ struct ServeSettings {
     var leaseTimeout: Duration
     var deadMargin: Duration
     var placement: PlacementPolicy
-    /// How long the transport's loops poll before sleeping after a short sleep (zero: never).
+    /// How long a transport loop polls before sleeping after it sent a request or reply (zero: never).
     var busyPoll: Duration
     /// How long a cast waits for company while casts stream to a peer (zero: never).
     var castCoalescing: Duration

@@ -126,7 +126,7 @@ public final class ClusterTransport: Sendable {
         payload: [UInt8],
         timeout: Duration = .seconds(10)
     ) async throws(ClusterTransportError) -> [UInt8] {
-        try checkSize(payload, peer: peer)
+        try checkSize(payload.count, peer: peer)
         let channel = try channel(for: peer)
         guard !Task.isCancelled else {
             throw Self.cancelledError(peer)
@@ -164,7 +164,7 @@ public final class ClusterTransport: Sendable {
     /// - Important: Never blocks; to slow down for a slow peer, await
     ///   ``waitUntilWritable(to:)`` between sends.
     public func send(to peer: PeerAddress, payload: [UInt8]) throws(ClusterTransportError) {
-        try checkSize(payload, peer: peer)
+        try checkSize(payload.count, peer: peer)
         try channel(for: peer).send(ClusterFrame.oneWay(payload: payload).encoded())
     }
 
@@ -189,26 +189,14 @@ public final class ClusterTransport: Sendable {
     /// - Throws: As ``send(to:payload:)``; `closed` also when the channel was closed since (``disconnect(from:)``
     ///   or a shutdown): look the peer up again.
     public func send(to peer: Peer, prefix: [UInt8], payload: [UInt8]) throws(ClusterTransportError) {
-        guard prefix.count + payload.count + ClusterFrame.overhead <= configuration.maximumFrameSize else {
-            throw ClusterTransportError(
-                code: .tooLarge,
-                message: "a payload of \(prefix.count + payload.count) bytes exceeds the maximum frame size",
-                peer: peer.address
-            )
-        }
+        try checkSize(prefix.count + payload.count, peer: peer.address)
         try peer.channel.send(ClusterFrame.oneWay(prefix: prefix, payload: payload))
     }
 
     /// Sends a one-way message whose bytes are `prefix` followed by `payload`, as ``send(to:payload:)`` does,
     /// without joining the two first: for a header encoded once and reused.
     public func send(to peer: PeerAddress, prefix: [UInt8], payload: [UInt8]) throws(ClusterTransportError) {
-        guard prefix.count + payload.count + ClusterFrame.overhead <= configuration.maximumFrameSize else {
-            throw ClusterTransportError(
-                code: .tooLarge,
-                message: "a payload of \(prefix.count + payload.count) bytes exceeds the maximum frame size",
-                peer: peer
-            )
-        }
+        try checkSize(prefix.count + payload.count, peer: peer)
         try channel(for: peer).send(ClusterFrame.oneWay(prefix: prefix, payload: payload))
     }
 
@@ -347,11 +335,12 @@ public final class ClusterTransport: Sendable {
         ClusterTransportError(code: .cancelled, message: "the calling task was cancelled", peer: peer)
     }
 
-    private func checkSize(_ payload: [UInt8], peer: PeerAddress) throws(ClusterTransportError) {
-        guard payload.count + ClusterFrame.overhead <= configuration.maximumFrameSize else {
+    /// Refuses a payload of `size` bytes that would not fit in one frame.
+    private func checkSize(_ size: Int, peer: PeerAddress) throws(ClusterTransportError) {
+        guard size + ClusterFrame.overhead <= configuration.maximumFrameSize else {
             throw ClusterTransportError(
                 code: .tooLarge,
-                message: "a payload of \(payload.count) bytes exceeds the maximum frame size",
+                message: "a payload of \(size) bytes exceeds the maximum frame size",
                 peer: peer
             )
         }

@@ -14,7 +14,8 @@ public final class EventLoopGroup: Sendable {
     ///
     /// - Parameters:
     ///   - loopCount: How many loops (threads); at least one.
-    ///   - busyPoll: How long each loop polls before it sleeps after a short sleep (see ``EventLoop``).
+    ///   - busyPoll: How long each loop polls before it sleeps after sending a request or reply (see
+    ///     ``EventLoop``).
     /// - Throws: ``NetworkError`` when a loop cannot be created; loops created
     ///   before the failure are shut down.
     public init(loopCount: Int, busyPoll: Duration = .zero) throws(NetworkError) {

@@ -32,7 +32,7 @@ struct OutboundState {
         var isUrgent = true
     }
 
-    /// What the writer must do after ``enqueue(_:mayWriteInline:)``.
+    /// What the writer must do after ``enqueue(_:mayWriteInline:isUrgent:)``.
     enum EnqueueAction {
         case none
         case dropped

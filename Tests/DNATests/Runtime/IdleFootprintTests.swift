@@ -30,14 +30,7 @@ struct IdleFootprintTests {
         let handle = node.actor(Ledger.self, key: probe.key)
         _ = try await handle.call(.total)
 
-        // Hold the handler so that the casts after it queue up, then let everything through.
-        let held = Task { try await handle.call(.addAndWait(1)) }
-        await probe.waitingHandlers.wait(for: 1)
-        for number in 0..<64 {
-            handle.cast(.record(number))
-        }
-        probe.handlerGate.open()
-        _ = try await held.value
+        try await burst(into: handle, probe: probe)
         #expect(try await handle.call(.recorded) == .recorded(Array(0..<64)))
 
         let instance = try TestNodes.instance(of: probe.key, on: node)
@@ -56,13 +49,7 @@ struct IdleFootprintTests {
         weak var stopped: ActorInstance<Ledger>?
         do {
             let handle = node.actor(Ledger.self, key: probe.key)
-            let held = Task { try await handle.call(.addAndWait(1)) }
-            await probe.waitingHandlers.wait(for: 1)
-            for number in 0..<64 {
-                handle.cast(.record(number))
-            }
-            probe.handlerGate.open()
-            _ = try await held.value
+            try await burst(into: handle, probe: probe)
             _ = try await handle.call(.recorded)
 
             let instance = try TestNodes.instance(of: probe.key, on: node)
@@ -74,5 +61,16 @@ struct IdleFootprintTests {
         // The handle, its cache and the registry are gone: only a reference cycle could keep it alive.
         #expect(stopped == nil)
         await node.shutdown()
+    }
+
+    /// Holds the handler so that 64 casts queue up behind it, then lets everything through.
+    private func burst(into handle: ActorHandle<Ledger>, probe: Probe) async throws {
+        let held = Task { try await handle.call(.addAndWait(1)) }
+        await probe.waitingHandlers.wait(for: 1)
+        for number in 0..<64 {
+            handle.cast(.record(number))
+        }
+        probe.handlerGate.open()
+        _ = try await held.value
     }
 }
